@@ -22,7 +22,7 @@ export const STRESS_DESCRIPTIONS: Readonly<Record<StressName, string>> = {
   reordering:
     'Field reordering: the properties of every object in every tool schema, and the tools themselves, are shuffled (a shuffle that changes nothing is rotated by one). The gold answer is order-free, so it is unchanged. Not applicable when there is nothing to reorder (one tool with fewer than two properties at every level).',
   'unseen-tools':
-    "Unseen tools: only the records whose expected calls use tools absent from the adapter's training data are kept (the training set's tool names are given). Records expecting no call, or calling a trained tool, are counted as not applicable. It is an error when no record is left.",
+    "Unseen tools: only the records whose expected calls use tools the adapter was never trained to call are kept. A tool is seen in training when a kept training record's expected answer calls it; a tool that training records only offered (a distractor in their tool list) counts as unseen. Records expecting no call, or calling a trained tool, are counted as not applicable. It is an error when no record is left.",
   underspecified:
     'Underspecified instructions: the value of one required argument (chosen from the seed) is cut out of the request, with the connecting word before it ("in", "to", "on", …) and any quotes around it, using the slot spans the generator stored in meta.slots. The expected answer becomes no call: the right behaviour is to ask (plain text, a clarifying question) or to answer [], never to invent a value; any call fails (usually as multiple_calls). Not applicable without slot spans, with several expected calls, or when the value still appears elsewhere in the request.',
   paraphrase:
@@ -56,7 +56,7 @@ export class StressError extends Error {
 
 export interface StressOptions {
   seed: number;
-  /** unseen-tools: names of the tools in the adapter's training data (see trainedToolNames). */
+  /** unseen-tools: names of the tools the adapter's training records call (see trainedToolNames). */
   trainedTools?: Iterable<string>;
   /** distractors: the tools to draw from. */
   catalogue?: readonly ToolSpec[];
@@ -337,10 +337,15 @@ export function reorderFields(records: readonly ToolCallRecord[], opts: StressOp
 // ---------------------------------------------------------------------------------------------
 // Unseen tools
 
-/** Names of every tool offered in the given (training) records: what "seen in training" means. */
+/**
+ * What "seen in training" means: the names of the tools CALLED in the expected answers of the
+ * given (training) records. A tool that training records only offer (listed as a distractor, never
+ * the answer) counts as unseen: the model never learnt to call it. The trainer stores this set as
+ * the run's `trainedOn.tools` (src/runs/store.ts; the offered tools are `trainedOn.offeredTools`).
+ */
 export function trainedToolNames(trainRecords: readonly ToolCallRecord[]): Set<string> {
   const out = new Set<string>();
-  for (const r of trainRecords) for (const t of r.tools) out.add(t.name);
+  for (const r of trainRecords) for (const c of r.expected) out.add(c.name);
   return out;
 }
 

@@ -4,6 +4,7 @@
 import type { NotebookEvent, Progress, RunCellOptions } from '../api/lab-api';
 import type { EngineSession } from '../engine/session';
 import type { Trainer } from '../runs/trainer';
+import { IdbEvalStore, lazyEvalStore, type EvalStore } from '../eval/store';
 import { NotebookRunner } from './runner';
 import { sessionServices, type SessionServiceOptions } from './services_session';
 import type { CellResult, Notebook } from './types';
@@ -13,12 +14,16 @@ export class NotebookHost {
   private current: { key: string; runner: NotebookRunner; services: ReturnType<typeof sessionServices> } | null = null;
   private readonly jobs = new Map<string, AbortController>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Evaluation reports of evaluate/stress cells: the given store, else IndexedDB ('lab-evals') where there is one. */
+  private readonly evalStore: EvalStore | undefined;
 
   constructor(
     private readonly session: EngineSession,
     private readonly trainer: Trainer,
     private readonly defaults: SessionServiceOptions,
-  ) {}
+  ) {
+    this.evalStore = defaults.evalStore ?? (typeof indexedDB === 'undefined' ? undefined : lazyEvalStore(() => IdbEvalStore.open()));
+  }
 
   /** LabApi.runCell: calls run one at a time, in the order they came. */
   runCell(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
@@ -40,7 +45,7 @@ export class NotebookHost {
   }
 
   private async execute(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, signal: AbortSignal, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
-    const o: SessionServiceOptions = { ...this.defaults, forceBackend: opts.forceBackend ?? null, defaultModel: opts.defaultModel ?? this.defaults.defaultModel };
+    const o: SessionServiceOptions = { ...this.defaults, evalStore: this.evalStore, forceBackend: opts.forceBackend ?? null, defaultModel: opts.defaultModel ?? this.defaults.defaultModel };
     const key = JSON.stringify([nb.id, o.forceBackend, o.defaultModel]);
     if (this.current?.key !== key) {
       await this.current?.services.dispose();

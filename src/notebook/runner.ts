@@ -16,7 +16,9 @@ import type { Separators } from '../eval/constrained';
 import { formatSeparators, outputSchema } from '../eval/run';
 import type { JsonSchema } from '../data/types';
 import { scorePredictions, type Prediction } from '../eval/scoring';
-import { applyStress } from '../eval/stress';
+import { applyStress, trainedToolNames } from '../eval/stress';
+import type { EvalStore } from '../eval/store';
+import { cellEvalReports } from './eval_reports';
 import { materialiseDataset, NotAvailableError, splitRecords, type DatasetServices, type LiveDataset } from './datasets';
 import { checkCell } from './expect';
 import { cellInputs, cellStatuses, configHash, inputsHash } from './graph';
@@ -100,7 +102,7 @@ export interface TrainRequest {
 
 /** What a training service returns: an adapter ref usable in `generate`, and the loss history. */
 export type TrainReply = { adapter: string } & Omit<TrainOutput, 'type' | 'trainedTools'> & {
-  /** Tools the adapter was trained on (from its run record); default: the train split's tools. */
+  /** Tools the adapter was trained to call (its run record's trainedOn.tools); default: the tools the train split calls. */
   trainedTools?: string[];
 };
 
@@ -113,6 +115,8 @@ export interface TrainServices {
 export interface LabServices extends DatasetServices {
   models?: ModelServices;
   train?: TrainServices;
+  /** Where finished evaluate and stress cells also save their reports (src/eval/store.ts), if anywhere. */
+  evalStore?: EvalStore;
 }
 
 /** Options of a run. */
@@ -188,9 +192,22 @@ export class NotebookRunner {
     opts.onCell?.(cell.id, null);
     try {
       const output = await this.output(cell, opts);
+      await this.saveEvalReports(cell, output, started);
       return await this.record(cell, opts, started, output, null);
     } catch (e) {
       return this.record(cell, opts, started, null, e as Error);
+    }
+  }
+
+  /** Save an evaluate or stress cell's reports to the evaluation store; a failure becomes a warning on the result. */
+  private async saveEvalReports(cell: Cell, output: CellOutput, started: Date): Promise<void> {
+    const store = this.services.evalStore;
+    if (!store || (output.type !== 'evaluate' && output.type !== 'stress')) return;
+    try {
+      for (const r of cellEvalReports(this.nb, cell, output, this.results, started.toISOString())) await store.put(r);
+    } catch (e) {
+      const s = output.type === 'evaluate' ? output : output.baseline;
+      s.warnings = [...s.warnings, `the evaluation report was not saved: ${(e as Error).message}`];
     }
   }
 
@@ -343,7 +360,7 @@ export class NotebookRunner {
       },
       { signal: opts.signal, onProgress: (p) => opts.onProgress?.(cell.id, p) },
     );
-    const trainedTools = r.trainedTools ?? [...new Set(trainRecs.flatMap((x) => (x.kind === 'tool-call' ? x.tools.map((t) => t.name) : [])))].sort();
+    const trainedTools = r.trainedTools ?? [...trainedToolNames(trainRecs.filter((x): x is ToolCallRecord => x.kind === 'tool-call'))].sort();
     this.live.set(cell.id, { key: this.liveKey(cell), value: { adapter: r.adapter, trainedTools } });
     const { adapter: _a, trainedTools: _t, ...rest } = r;
     return { type: 'train', ...rest, trainedTools };

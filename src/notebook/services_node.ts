@@ -1,6 +1,7 @@
 // LabServices for Node (`lab run`): the same session services as the lab worker
-// (./services_session.ts) on an EngineSession with no GPU (the cpu backend) and a Trainer whose
-// runs store is IndexedDB in memory (fake-indexeddb: runs live as long as the process).
+// (./services_session.ts) on an EngineSession with no GPU (a cpu-side backend) and a Trainer whose
+// runs store is a folder (`runs.dir`, src/runs/store_node.ts) or, when none is given (tests),
+// IndexedDB in memory (fake-indexeddb, a devDependency: runs live as long as the process).
 //
 // The session module also holds the WebGPU backend, whose kernels are imported as Vite `?raw`
 // text. Node cannot import `.wgsl` files, so a module hook that turns them into string modules is
@@ -28,15 +29,21 @@ let hooked = false;
 /**
  * Services for `lab run`: the engine on a cpu-side backend (`cpu`: e.g. the WebAssembly one;
  * default the TypeScript cpu backend, whose numbers equal the browser's forced-cpu run), training
- * through the worker's Trainer.
+ * through the worker's Trainer. `runs.dir`: the folder of the runs store (created if missing);
+ * without it runs are kept in an in-memory IndexedDB (fake-indexeddb, for tests).
  */
-export async function nodeSessionServices(o: SessionServiceOptions, cpu?: Backend): Promise<LabServices & { dispose(): Promise<void> }> {
+export async function nodeSessionServices(
+  o: SessionServiceOptions,
+  cpu?: Backend,
+  runs: { dir?: string } = {},
+): Promise<LabServices & { dispose(): Promise<void> }> {
   if (!hooked) {
     register(`data:text/javascript,${encodeURIComponent(RAW_HOOK)}`);
     hooked = true;
   }
+  const runsDir = runs.dir;
   // @ts-expect-error fake-indexeddb/auto ships no type declarations (it only installs globals)
-  if (typeof globalThis.indexedDB === 'undefined') await import('fake-indexeddb/auto');
+  if (!runsDir && typeof globalThis.indexedDB === 'undefined') await import('fake-indexeddb/auto');
   const [{ resolveSource }, { EngineSession }, { RunStore }, { Trainer }, { sessionServices }] = await Promise.all([
     import('../engine/source'),
     import('../engine/session'),
@@ -52,6 +59,9 @@ export async function nodeSessionServices(o: SessionServiceOptions, cpu?: Backen
     },
     cpu ? () => cpu : undefined,
   );
-  const trainer = new Trainer(session, () => RunStore.open({ name: `lab-runs-node-${process.pid}` }), undefined, null);
+  const openRuns = runsDir
+    ? async () => (await import('../runs/store_node')).FolderRunStore.open(runsDir)
+    : () => RunStore.open({ name: `lab-runs-node-${process.pid}` });
+  const trainer = new Trainer(session, openRuns, undefined, null);
   return sessionServices(session, trainer, { ...o, forceBackend: 'cpu' });
 }

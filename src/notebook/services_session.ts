@@ -12,6 +12,7 @@ import type { ChatTokenizer } from '../data/formats';
 import type { LabRecord } from '../data/types';
 import type { EngineSession } from '../engine/session';
 import { DEFAULT_DECODING, engineGenerator, type EvalGenerator } from '../eval/run';
+import type { EvalStore } from '../eval/store';
 import type { RunRecord } from '../runs/store';
 import type { Trainer } from '../runs/trainer';
 import { NotAvailableError, type LabServices, type LoadedModelInfo, type TrainReply, type TrainRequest } from './runner';
@@ -27,6 +28,8 @@ export interface SessionServiceOptions {
   resolveUrl?: (url: string) => string;
   /** Fetch text for url datasets. */
   fetchText?: (url: string, signal?: AbortSignal) => Promise<string>;
+  /** Where evaluate and stress cells save their reports (the worker: IndexedDB; `lab run`: a folder). */
+  evalStore?: EvalStore;
 }
 
 const FULL_PREFIX = 'model:';
@@ -222,6 +225,7 @@ export function sessionServices(session: EngineSession, trainer: Trainer, o: Ses
       },
     },
     train: { train: (req, { signal, onProgress }) => train(req, signal, onProgress) },
+    ...(o.evalStore ? { evalStore: o.evalStore } : {}),
     async dispose() {
       for (const ref of specs.keys()) await session.unload(ref).catch(() => undefined);
       specs.clear();

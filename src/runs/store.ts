@@ -37,8 +37,14 @@ export interface TrainedOn {
   readonly format: string | null;
   /** Ids of the training records that were kept (not dropped for length). */
   readonly recordIds: readonly string[];
-  /** Sorted names of every tool listed or called by a kept training record. */
+  /**
+   * Sorted names of the tools CALLED in the expected answers of the kept training records: what
+   * "seen in training" means for the unseen-tools stress test (a tool only offered as a distractor
+   * was never trained as an answer). Runs stored before this definition hold the offered tools too.
+   */
   readonly tools: readonly string[];
+  /** Sorted names of every tool listed in a kept training record's tool list (distractors included). */
+  readonly offeredTools?: readonly string[];
 }
 
 /** The run's report: what went in and what came out. */
@@ -134,8 +140,33 @@ export interface RunsOpenOptions {
   onBlocked?: (info: { currentVersion: number; blockedVersion: number | null }) => void;
 }
 
+/**
+ * What the trainer needs of a runs store: the IndexedDB one below (browser, worker) and the folder
+ * one in ./store_node.ts (`lab run` in Node) both implement it, with the same errors.
+ */
+export interface RunsStore {
+  /** A new run with its data (an error when the id exists). */
+  createRun(run: RunRecord, data: Omit<RunData, 'runId'>): Promise<void>;
+  /** Update a run's fields (modified is set now); RunNotFoundError when there is no such run. */
+  updateRun(id: string, patch: Partial<Omit<RunRecord, 'id' | 'created'>>): Promise<RunRecord>;
+  /** Every run, newest change first. */
+  listRuns(): Promise<RunRecord[]>;
+  getRun(id: string): Promise<RunRecord>;
+  getData(id: string): Promise<RunData>;
+  /** Store the run's checkpoint (replacing the previous one) and note its step on the run. */
+  saveCheckpoint(id: string, checkpoint: Checkpoint, patch?: Partial<Omit<RunRecord, 'id' | 'created'>>): Promise<void>;
+  /** The run's latest checkpoint, or null. */
+  getCheckpoint(id: string): Promise<Checkpoint | null>;
+  /** Store the run's adapter (replacing any) and mark the run as having one. */
+  saveAdapter(a: Omit<StoredAdapter, 'saved'>): Promise<void>;
+  getAdapter(id: string): Promise<StoredAdapter>;
+  /** Delete a run and everything stored with it. */
+  deleteRun(id: string): Promise<void>;
+  close(): void;
+}
+
 /** The runs database. */
-export class RunStore {
+export class RunStore implements RunsStore {
   private constructor(private readonly db: IDBPDatabase<RunsDB>) {}
 
   /** Open (and create or upgrade) the runs database. */

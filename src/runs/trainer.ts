@@ -24,8 +24,7 @@ import type {
 } from '../api/lab-api';
 import { DataStore } from '../data/store';
 import { formatRecord, type ChatTokenizer } from '../data/formats';
-import { recordTools } from '../data/splits';
-import type { LabRecord, SplitName } from '../data/types';
+import type { LabRecord, SplitName, ToolCallRecord } from '../data/types';
 import { trainBackend, type Backend } from '../engine/backend';
 import { loadModel } from '../engine/load';
 import { LoraAdapter, type LoraConfig } from '../engine/lora/lora';
@@ -37,7 +36,8 @@ import { exportWeights } from '../engine/train/export';
 import { tokenizeExamples, type TokenizedExample } from '../engine/train/data';
 import { train, TrainController, TRAIN_DEFAULTS, type TrainEvent, type TrainOptions } from '../engine/train/loop';
 import { TrainableModel } from '../engine/train/network';
-import { RunNotFoundError, RunStore, type RunExample, type RunRecord, type TrainedOn } from './store';
+import { trainedToolNames } from '../eval/stress';
+import { RunNotFoundError, RunStore, type RunExample, type RunRecord, type RunsStore, type TrainedOn } from './store';
 
 /** Another tab or worker holds the run's Web Lock (it is training that run now). */
 export class RunLockedError extends Error {
@@ -82,16 +82,26 @@ interface ResolvedData {
 
 type LockManagerLike = Pick<LockManager, 'request' | 'query'>;
 
+
+/**
+ * The tools of a run's kept training records: `tools` = the tools CALLED in their expected answers
+ * (what "seen in training" means for the unseen-tools stress test, see trainedToolNames in
+ * src/eval/stress.ts); `offeredTools` = every tool listed in their tool lists (distractors included).
+ */
+function trainedTools(records: readonly LabRecord[]): Pick<TrainedOn, 'tools' | 'offeredTools'> {
+  const tc = records.filter((r): r is ToolCallRecord => r.kind === 'tool-call');
+  return { tools: [...trainedToolNames(tc)].sort(), offeredTools: [...new Set(tc.flatMap((r) => r.tools.map((t) => t.name)))].sort() };
+}
 /** The training side of the lab worker. One per worker, next to the EngineSession. */
 export class Trainer {
   private readonly live = new Map<string, LiveRun>();
   private readonly busy = new Set<string>();
   private readonly attached = new Map<string, Attached>();
-  private store: Promise<RunStore> | null = null;
+  private store: Promise<RunsStore> | null = null;
 
   constructor(
     private readonly session: EngineSession,
-    private readonly openStore: () => Promise<RunStore> = () => RunStore.open(),
+    private readonly openStore: () => Promise<RunsStore> = () => RunStore.open(),
     private readonly openData: () => Promise<DataStore> = () => DataStore.open(),
     private readonly locks: LockManagerLike | null = globalThis.navigator?.locks ?? null,
   ) {
@@ -107,7 +117,7 @@ export class Trainer {
     });
   }
 
-  private runs(): Promise<RunStore> {
+  private runs(): Promise<RunsStore> {
     this.store ??= this.openStore();
     return this.store;
   }
@@ -307,7 +317,7 @@ export class Trainer {
       const kept = tr.examples.map((x: TokenizedExample) => data.train[x.index]!.id);
       const trainedOn: TrainedOn = resume
         ? run.trainedOn
-        : { ...run.trainedOn, recordIds: kept, tools: [...new Set(kept.flatMap((id) => (data.records.get(id) ? recordTools(data.records.get(id)!) : [])))].sort() };
+        : { ...run.trainedOn, recordIds: kept, ...trainedTools(kept.flatMap((id) => data.records.get(id) ?? [])) };
       const report = {
         ...run.report,
         trainExamples: tr.examples.length,

@@ -11,6 +11,8 @@ import { loadModel } from '../../engine/load';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { createWasmBackend } from '../../engine/wasm/backend';
 import { parseRecordsText } from '../../eval/io';
+import { recordFromCliReport, type EvalReportRecord } from '../../eval/store';
+import { FileEvalStore } from '../../eval/store_node';
 import { attachPeftAdapter, engineGenerator, runEval, selectSplit, transformersGenerator, type EvalDecoding, type EvalGenerator, type EvalReport } from '../../eval/run';
 import { need, num, UsageError, type Command, type Options, type Parsed } from '../command';
 
@@ -35,6 +37,7 @@ export const EVAL_OPTIONS: Options = {
   resamples: { type: 'string' },
   out: { type: 'string' },
   predictions: { type: 'string' },
+  store: { type: 'string' },
   quiet: { type: 'boolean' },
 };
 
@@ -52,6 +55,7 @@ export const EVAL_USAGE_OPTIONS = [
   '  --limit N              only the first N records of the split',
   '  --resamples 1000       bootstrap resamples of the 95% intervals',
   '  --predictions P.jsonl  also write {id, output, truncated} lines (input of `lab score`)',
+  '  --store DIR            also save the report(s) in this evaluation store folder (one JSON file each; `lab compare` reads them)',
   '  --quiet                no progress lines on stderr',
 ].join('\n');
 
@@ -164,6 +168,15 @@ export function progressPrinter(args: Parsed, label?: string) {
   };
 }
 
+/** With --store DIR: save the records there; returns their ids and the folder (or nothing without --store). */
+export async function storeReports(args: Parsed, records: EvalReportRecord[]): Promise<{ dir: string; ids: string[] } | undefined> {
+  const dir = str(args, 'store');
+  if (!dir) return undefined;
+  const store = await FileEvalStore.open(dir);
+  for (const r of records) await store.put(r);
+  return { dir: store.dir, ids: records.map((r) => r.id) };
+}
+
 /** What a report file holds, summarised for stdout. */
 export function summarize(report: EvalReport) {
   const metrics = Object.fromEntries(Object.entries(report.score.metrics).map(([k, m]) => [k, { value: m.value, ci95: [m.lo, m.hi], n: m.n }]));
@@ -193,7 +206,8 @@ const command: Command = {
       writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
       const preds = str(args, 'predictions');
       if (preds) writeFileSync(preds, report.examples.map((e) => JSON.stringify({ id: e.id, output: e.output, ...(e.finishReason === 'length' ? { truncated: true } : {}), ...(e.error ? { error: e.error } : {}) }) + '\n').join(''));
-      return { out, ...summarize(report) };
+      const stored = await storeReports(args, [recordFromCliReport(report, out)]);
+      return { out, ...(stored ? { stored } : {}), ...summarize(report) };
     } finally {
       dispose();
     }

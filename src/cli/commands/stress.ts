@@ -13,7 +13,8 @@ import { parseRecordsText } from '../../eval/io';
 import { runEval, type EvalReport } from '../../eval/run';
 import { STRESS_NAMES, applyStress, trainedToolNames, type StressName, type StressResult } from '../../eval/stress';
 import { need, num, UsageError, type Command, type Parsed } from '../command';
-import { EVAL_OPTIONS, EVAL_USAGE_OPTIONS, openGenerator, progressPrinter, readEvalData, readEvalOptions, summarize } from './eval';
+import { recordsFromStressReport } from '../../eval/store';
+import { EVAL_OPTIONS, EVAL_USAGE_OPTIONS, openGenerator, progressPrinter, readEvalData, readEvalOptions, storeReports, summarize } from './eval';
 
 /** One column of the stress table. */
 export interface StressRow {
@@ -97,8 +98,10 @@ const command: Command = {
       }
       // The table: one line per metric, one column per transformation (value, null when not run).
       const table = METRIC_KEYS.map((k) => ({ metric: k, ...Object.fromEntries(rows.map((r) => [r.transform, r.metrics?.[k]?.value ?? null])) }));
-      writeFileSync(out, JSON.stringify({ config: baseline.config, stressSeed: seed, rows, table, reports }, null, 2) + '\n');
-      return { out, config: baseline.config, stressSeed: seed, table, rows: rows.map(({ metrics: _m, ...r }) => ({ ...r, notApplicable: r.notApplicable ? { count: r.notApplicable.count, byReason: r.notApplicable.byReason } : null })) };
+      const written = { config: baseline.config, stressSeed: seed, rows, table, reports };
+      writeFileSync(out, JSON.stringify(written, null, 2) + '\n');
+      const stored = await storeReports(args, recordsFromStressReport(written, out));
+      return { out, ...(stored ? { stored } : {}), config: baseline.config, stressSeed: seed, table, rows: rows.map(({ metrics: _m, ...r }) => ({ ...r, notApplicable: r.notApplicable ? { count: r.notApplicable.count, byReason: r.notApplicable.byReason } : null })) };
     } finally {
       dispose();
     }
