@@ -1,0 +1,12 @@
+export { default as RunsPanel } from './RunsPanel.svelte';
+export { default as RunList } from './RunList.svelte';
+export { default as RunDetail } from './RunDetail.svelte';
+export { default as RunSettings } from './RunSettings.svelte';
+export { default as ReportList } from './ReportList.svelte';
+export { default as CompareView } from './CompareView.svelte';
+export { default as CompareTable } from './CompareTable.svelte';
+export { default as CompareChart } from './CompareChart.svelte';
+export { default as FlipList } from './FlipList.svelte';
+export { default as ConfirmDialog } from './ConfirmDialog.svelte';
+export { default as CopyCode } from './CopyCode.svelte';
+export { RunsState, type ReportEntry, type RunsApi } from './runs.svelte';
