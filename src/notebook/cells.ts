@@ -1,8 +1,10 @@
 // New cells and notebooks with sensible defaults (seed 003's hyperparameters for training:
 // LoRA r 8, α 16, dropout 0.05, batch 2, max length 384, 3 epochs), used by "add cell" and by
-// the preset builder.
+// the preset builder; and the edits of the cell list (insert, move, delete) with the rules that
+// keep a notebook valid: references only point back, locked cells stay as they are.
 import { SPLIT_NAMES } from '../data/splits';
 import { STRESS_NAMES } from '../eval/stress';
+import { cellInputs } from './graph';
 import { APP_VERSION } from './version';
 import { NOTEBOOK_SCHEMA_VERSION, type Cell, type CellType, type Decoding, type Notebook } from './types';
 
@@ -70,3 +72,63 @@ export function newNotebook(title = 'Untitled notebook', now = new Date().toISOS
 
 /** The splits a cell may evaluate on. */
 export const EVAL_SPLITS = SPLIT_NAMES;
+
+/** A change to the cell list that was refused, with the reason in words. */
+export interface Refusal {
+  ok: false;
+  reason: string;
+}
+
+/** The cell list after an accepted change. */
+export interface Changed {
+  ok: true;
+  cells: Cell[];
+}
+
+const nameOf = (c: Cell): string => c.title ?? c.id;
+
+/** The cells that read `id` (they name it as model, dataset, adapter, evaluate cell or run). */
+export function dependantsOf(cells: readonly Cell[], id: string): Cell[] {
+  return cells.filter((c) => cellInputs(c).includes(id));
+}
+
+/**
+ * Insert a new cell of `type` after position `after` (-1: at the top). Its id is fresh and its
+ * references name the nearest earlier cells of the right type.
+ */
+export function insertCell(cells: readonly Cell[], type: CellType, after: number): Changed & { cell: Cell } {
+  const at = Math.max(-1, Math.min(after, cells.length - 1)) + 1;
+  const cell = defaultCell(type, freshCellId(type, cells.map((c) => c.id)), cells.slice(0, at));
+  return { ok: true, cell, cells: [...cells.slice(0, at), cell, ...cells.slice(at)] };
+}
+
+/**
+ * Move the cell at `index` one place up (-1) or down (+1). Refused for a locked cell, at either
+ * end, and when the cell would come before a cell it reads (references only point back).
+ */
+export function moveCell(cells: readonly Cell[], index: number, dir: -1 | 1): Changed | Refusal {
+  const cell = cells[index];
+  const other = cells[index + dir];
+  if (!cell) return { ok: false, reason: `there is no cell at position ${index + 1}` };
+  if (cell.locked) return { ok: false, reason: `"${nameOf(cell)}" is locked by the notebook's author, so it stays where it is` };
+  if (!other) return { ok: false, reason: `"${nameOf(cell)}" is already the ${dir < 0 ? 'first' : 'last'} cell` };
+  // Up: the cell passes `other`; down: `other` passes the cell. Either way the later one must not read the earlier.
+  const [first, second] = dir < 0 ? [cell, other] : [other, cell];
+  if (cellInputs(first).includes(second.id)) {
+    return { ok: false, reason: `"${nameOf(first)}" uses "${nameOf(second)}", so it must stay below it` };
+  }
+  const out = [...cells];
+  out[index] = other;
+  out[index + dir] = cell;
+  return { ok: true, cells: out };
+}
+
+/** Delete the cell with `id`. Refused for a locked cell and for a cell other cells read. */
+export function deleteCell(cells: readonly Cell[], id: string): Changed | Refusal {
+  const cell = cells.find((c) => c.id === id);
+  if (!cell) return { ok: false, reason: `there is no cell "${id}"` };
+  if (cell.locked) return { ok: false, reason: `"${nameOf(cell)}" is locked by the notebook's author, so it cannot be deleted` };
+  const users = dependantsOf(cells, id);
+  if (users.length) return { ok: false, reason: `"${nameOf(cell)}" is used by ${users.map((c) => `"${nameOf(c)}"`).join(', ')}: delete those first or point them at another cell` };
+  return { ok: true, cells: cells.filter((c) => c.id !== id) };
+}

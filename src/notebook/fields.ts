@@ -36,8 +36,8 @@ export const FIELDS: Record<CellType, FieldSpec[]> = {
   playground: [
     { key: 'model', label: 'Model cell', kind: 'cellref', refType: 'model', help: 'Which model answers.' },
     { key: 'adapter', label: 'Adapter (train cell)', kind: 'cellref', refType: 'train', nullable: true, help: 'Use the LoRA adapter a train cell produced, or none for the base model.' },
-    { key: 'prompt', label: 'Prompt', kind: 'text', help: 'What you ask the model.' },
-    ...decoding,
+    // The instruction is edited in the playground's own box; constrained decoding needs a tool schema, which a playground lacks.
+    ...decoding.filter((f) => f.key !== 'decoding.constrained'),
   ],
   train: [
     { key: 'model', label: 'Model cell', kind: 'cellref', refType: 'model', help: 'The model to fine-tune.' },
@@ -80,7 +80,8 @@ export function getField(cell: Cell, key: string): unknown {
 
 /** A copy of the cell with one field set. */
 export function setField<C extends Cell>(cell: C, key: string, value: unknown): C {
-  const out = structuredClone(cell);
+  // A JSON copy: the form hands in the view's $state proxy, which structuredClone refuses (DataCloneError).
+  const out = JSON.parse(JSON.stringify(cell)) as C;
   const parts = key.split('.');
   let o = out as unknown as Record<string, unknown>;
   for (const k of parts.slice(0, -1)) o = o[k] as Record<string, unknown>;

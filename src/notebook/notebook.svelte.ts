@@ -1,15 +1,19 @@
 // The notebook view's state: the open notebook, its results, statuses, progress, and the
-// actions of the toolbar (presets, import, export, share). One instance per view, handed down by
-// context (setNotebook/useNotebook).
+// actions of the toolbar (presets, import, export, share), of each cell (add, move, delete) and of
+// the playground (streamed generation). One instance per view, handed down by context
+// (setNotebook/useNotebook).
+import * as Comlink from 'comlink';
 import { getContext, setContext } from 'svelte';
-import type { Progress } from '../api/lab-api';
+import type { Progress, TokenStreamEvent } from '../api/lab-api';
+import { deleteCell, insertCell, moveCell } from './cells';
+import { checkCell } from './expect';
 import { NotebookClient, type LabApiRemote, type NotebookClientOptions } from './client';
 import { trainPlan } from './runner';
-import { cellStatuses } from './graph';
+import { cellStatuses, configHash, inputsHash } from './graph';
 import { NotebookImportError, parseNotebook } from './schema';
 import { decodeSharePayload, encodeShareLink, exportNotebook, exportFileName, shareTarget } from './share';
 import type { NotebookStore } from './store';
-import type { Cell, CellResult, CellStatus, Notebook, Profile } from './types';
+import type { Cell, CellResult, CellStatus, CellType, Notebook, PlaygroundCell, Profile } from './types';
 import { APP_VERSION } from './version';
 import { DEFAULT_MODEL_ID } from './types';
 
@@ -25,6 +29,42 @@ export interface PresetEntry {
 /** The version of the default model this lab ships (public/models/lab-default). */
 export const DEFAULT_MODEL_PIN: string | null = `${DEFAULT_MODEL_ID}@1`;
 
+/** The preset a first visit opens (loaded, not run). */
+export const START_PRESET = 'tool-calls-101';
+
+/** localStorage key of the notebook open last: its id, or '' after the user closed it. */
+export const LAST_OPEN_KEY = 'lab-notebook-last-open';
+
+/** True for the app's address with no route: "", "#" or "#/". */
+export const isStartRoute = (hash: string): boolean => /^#?\/?$/.test(hash);
+
+function readLastOpen(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(LAST_OPEN_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLastOpen(id: string): void {
+  try {
+    globalThis.localStorage?.setItem(LAST_OPEN_KEY, id);
+  } catch {
+    // Private modes may refuse storage; the notebook itself is in IndexedDB either way.
+  }
+}
+
+/** A playground cell's output as it streams. */
+export interface PlaygroundStream {
+  text: string;
+  tokens: number;
+  phase: 'preparing' | 'streaming' | 'done' | 'stopped' | 'failed';
+  /** Why it stopped or failed, or the finish reason and speed. */
+  note: string;
+}
+
+let nextStream = 1;
+
 export class NotebookState {
   nb = $state<Notebook | null>(null);
   results = $state.raw<{ [cellId: string]: CellResult }>({});
@@ -35,6 +75,11 @@ export class NotebookState {
   evalCurves = $state.raw<{ [cellId: string]: [number, number][] }>({});
   progress = $state.raw<{ [cellId: string]: Progress }>({});
   message = $state<{ kind: 'error' | 'info'; text: string } | null>(null);
+  /** A refused or explained change to the cell list, shown at the cell it concerns. */
+  cellNote = $state<{ cellId: string; kind: 'error' | 'info'; text: string } | null>(null);
+  /** Streamed output of playground cells (this session only; the finished text is the cell's result). */
+  streams = $state.raw<{ [cellId: string]: PlaygroundStream }>({});
+  private streamJob: string | null = null;
   presets = $state.raw<PresetEntry[]>([]);
   profile = $state<Profile>('full');
   statuses = $derived.by((): Record<string, CellStatus> => {
@@ -58,7 +103,7 @@ export class NotebookState {
 
   constructor(
     readonly store: NotebookStore,
-    api: () => LabApiRemote | null,
+    private readonly api: () => LabApiRemote | null,
     private readonly presetBase = `${import.meta.env.BASE_URL}presets/`,
     clientOptions: NotebookClientOptions = {},
   ) {
@@ -76,14 +121,39 @@ export class NotebookState {
   async open(nb: Notebook, results: { [id: string]: CellResult } = {}): Promise<void> {
     const stored = await this.store.get(nb.id);
     if (stored && !Object.keys(results).length) {
+      // Results first, so the cells never show as idle for a moment.
+      const storedResults = await this.store.results(nb.id);
       this.nb = stored;
-      this.results = await this.store.results(nb.id);
+      this.results = storedResults;
     } else {
       await this.store.putWithResults(nb, Object.values(results));
       this.nb = nb;
       this.results = results;
     }
     this.message = null;
+    this.cellNote = null;
+    writeLastOpen(nb.id);
+  }
+
+  /** The notebook open last (by id), if the store still has it. */
+  async lastOpen(): Promise<Notebook | null> {
+    const id = readLastOpen();
+    return (id && (await this.store.get(id))) || null;
+  }
+
+  /**
+   * What the view opens at start: a notebook shared in the hash; with no route ("", "#/"), the
+   * notebook open last or, when none was ever open, the Tool calls 101 preset (loaded, not run).
+   * A user who closed their notebook gets the preset list. Other routes open nothing.
+   */
+  async openOnStart(hash: string): Promise<void> {
+    if (shareTarget(hash)) return this.openFromHash(hash);
+    if (!isStartRoute(hash)) return;
+    const last = await this.lastOpen();
+    if (last) return this.open(last);
+    if (readLastOpen() === '') return;
+    const preset = this.presets.find((p) => p.id === START_PRESET);
+    if (preset) await this.openPreset(preset);
   }
 
   async openPreset(p: PresetEntry): Promise<void> {
@@ -145,6 +215,48 @@ export class NotebookState {
     void this.save();
   }
 
+  /** Add a new cell of `type` below the cell at `after` (-1: at the top); returns its id. */
+  addCell(type: CellType, after: number): string | null {
+    if (!this.nb) return null;
+    const { cells, cell } = insertCell($state.snapshot(this.nb.cells) as Cell[], type, after);
+    this.nb.cells = cells;
+    this.cellNote = { cellId: cell.id, kind: 'info', text: `Added ${cell.id}. Check its settings, then press Run.` };
+    void this.save();
+    return cell.id;
+  }
+
+  /** Move a cell one place up or down; a refused move leaves a note at the cell saying why. */
+  moveCell(cellId: string, dir: -1 | 1): boolean {
+    if (!this.nb) return false;
+    const r = moveCell($state.snapshot(this.nb.cells) as Cell[], this.nb.cells.findIndex((c) => c.id === cellId), dir);
+    if (!r.ok) {
+      this.cellNote = { cellId, kind: 'error', text: `Not moved: ${r.reason}.` };
+      return false;
+    }
+    this.nb.cells = r.cells;
+    this.cellNote = null;
+    void this.save();
+    return true;
+  }
+
+  /** Delete a cell and its result (the view asks for confirmation first); a refusal leaves a note. */
+  async deleteCell(cellId: string): Promise<boolean> {
+    const nb = this.nb;
+    if (!nb) return false;
+    const r = deleteCell($state.snapshot(nb.cells) as Cell[], cellId);
+    if (!r.ok) {
+      this.cellNote = { cellId, kind: 'error', text: `Not deleted: ${r.reason}.` };
+      return false;
+    }
+    nb.cells = r.cells;
+    const { [cellId]: _gone, ...rest } = this.results;
+    this.results = rest;
+    this.cellNote = null;
+    await this.store.clearResults(nb.id, [cellId]);
+    await this.save();
+    return true;
+  }
+
   /** Run one cell (and its inputs), or every cell. */
   async run(cellId: string | 'all'): Promise<void> {
     if (!this.nb || this.running) return;
@@ -174,9 +286,120 @@ export class NotebookState {
     }
   }
 
-  /** Stop the running cell. */
+  /** Stop the running cell (or the playground's generation). */
   stop(): Promise<boolean> {
+    const api = this.api();
+    if (this.streamJob && api) return api.abort(this.streamJob);
     return this.client.stop();
+  }
+
+  private setStream(cellId: string, s: Partial<PlaygroundStream>): void {
+    const cur = this.streams[cellId] ?? { text: '', tokens: 0, phase: 'preparing', note: '' };
+    this.streams = { ...this.streams, [cellId]: { ...cur, ...s } };
+  }
+
+  /**
+   * Run a playground cell with its output streamed token by token. Its model cell (and adapter's
+   * train cell) run first through the runner when they have no current result; the generation
+   * then goes to that model in the worker (LabApi.generate with onToken), with the LoRA adapter
+   * attached for it and the model's adapter state put back afterwards. Stop aborts it (the text
+   * so far stays on screen; no result is stored). A finished generation is the cell's result.
+   */
+  async stream(cellId: string): Promise<void> {
+    const cell = this.nb?.cells.find((c) => c.id === cellId);
+    if (!this.nb || cell?.type !== 'playground' || this.running) return;
+    const api = this.api();
+    if (!api) return void (this.message = { kind: 'error', text: 'The lab worker has not started; see the message at the top.' });
+    this.setStream(cellId, { text: '', tokens: 0, phase: 'preparing', note: 'Loading the model…' });
+    try {
+      const handle = await this.playgroundModel(cell);
+      if (!handle) return;
+      const train = cell.adapter ? this.nb.cells.find((c) => c.id === cell.adapter) : undefined;
+      if (train?.type === 'train' && train.mode === 'full') {
+        this.setStream(cellId, { phase: 'done', note: 'A fully fine-tuned model does not stream here: the whole answer shows when it is done.' });
+        return this.run(cellId);
+      }
+      const runId = train ? this.results[train.id]?.output : null;
+      const adapterRun = runId?.type === 'train' ? (runId.runId ?? null) : null;
+      if (cell.adapter && !adapterRun) throw new Error(`the train cell "${cell.adapter}" has no stored run to take the adapter from`);
+      await this.generateInto(api, cell, handle, adapterRun);
+    } catch (e) {
+      const err = e as Error;
+      this.setStream(cellId, err.name === 'JobAbortedError' ? { phase: 'stopped', note: `Stopped after ${this.streams[cellId]?.tokens ?? 0} tokens.` } : { phase: 'failed', note: err.message });
+    } finally {
+      this.streamJob = null;
+      if (this.running === cellId) this.running = null;
+    }
+  }
+
+  /** The loaded model a playground cell names: its model cell runs (and loads it) when needed. */
+  private async playgroundModel(cell: PlaygroundCell): Promise<string | null> {
+    const api = this.api()!;
+    for (const id of [cell.model, cell.adapter]) {
+      if (id && this.statuses[id] !== 'done') await this.run(id);
+      if (id && this.statuses[id] !== 'done') {
+        this.setStream(cell.id, { phase: 'failed', note: `The input cell "${id}" did not finish: ${this.results[id]?.error?.message ?? 'see that cell'}.` });
+        return null;
+      }
+    }
+    const find = async () => {
+      const out = this.results[cell.model]?.output;
+      return out?.type === 'model' ? ((await api.listModels()).find((h) => h.source === out.source)?.id ?? null) : null;
+    };
+    let id = await find();
+    if (!id) {
+      // A result from an earlier visit: the worker has not loaded the model yet.
+      await this.run(cell.model);
+      id = await find();
+    }
+    if (!id) this.setStream(cell.id, { phase: 'failed', note: `The model of "${cell.model}" is not loaded in the lab worker.` });
+    return id;
+  }
+
+  private async generateInto(api: LabApiRemote, cell: PlaygroundCell, model: string, adapterRun: string | null): Promise<void> {
+    const started = new Date();
+    const jobId = `playground-${nextStream++}`;
+    this.streamJob = jobId;
+    this.running = cell.id;
+    this.setStream(cell.id, { phase: 'streaming', note: '' });
+    const before = await api.adapterState(model);
+    const want = adapterRun !== null;
+    const same = before.attached && before.enabled && before.runId === adapterRun;
+    if (want && !same) await api.attachAdapter(model, { runId: adapterRun });
+    if (!want && before.attached && before.enabled) await api.setAdapterEnabled(model, false);
+    try {
+      const onToken = (e: TokenStreamEvent) => {
+        const s = this.streams[cell.id]!;
+        this.setStream(cell.id, { text: s.text + e.delta, tokens: s.tokens + 1 });
+      };
+      const d = cell.decoding;
+      const reply = await api.generate(model, [cell.prompt], { maxNewTokens: d.maxNewTokens, temperature: d.temperature, seed: d.seed, jobId }, Comlink.proxy(onToken));
+      const row = reply.rows[0]!;
+      const output = { type: 'playground' as const, text: row.text, finishReason: row.finishReason, tokensPerSecond: reply.tokensPerSecond };
+      const result: CellResult = {
+        cellId: cell.id,
+        status: 'done',
+        configHash: configHash(cell),
+        inputsHash: inputsHash(cell, this.results),
+        profile: this.profile,
+        appVersion: APP_VERSION,
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        output,
+        error: null,
+        checks: checkCell(cell, output, this.profile),
+      };
+      this.results = { ...this.results, [cell.id]: result };
+      await this.store.putResult(this.nb!.id, result);
+      this.setStream(cell.id, { text: row.text, phase: 'done', note: `Finished (${row.finishReason}) after ${row.ids.length} tokens, ${reply.tokensPerSecond.toFixed(1)} tokens/s on ${reply.backend}.` });
+    } finally {
+      if (want && !same) {
+        if (before.attached && before.runId) await api.attachAdapter(model, { runId: before.runId });
+        else if (!before.attached) await api.detachAdapter(model);
+        if (before.attached && !before.enabled) await api.setAdapterEnabled(model, false);
+      }
+      if (!want && before.attached && before.enabled) await api.setAdapterEnabled(model, true);
+    }
   }
 
   /**
@@ -203,6 +426,9 @@ export class NotebookState {
   close(): void {
     this.nb = null;
     this.results = {};
+    this.streams = {};
+    this.cellNote = null;
+    writeLastOpen('');
   }
 }
 
