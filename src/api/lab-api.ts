@@ -378,6 +378,8 @@ export interface GenerateRequestOptions {
   chat?: boolean;
   /** An id that `abort(jobId)` cancels the generation with. */
   jobId?: string;
+  /** Send the n most probable next tokens with every streamed token (`TokenStreamEvent.top`). */
+  topLogprobs?: number;
 }
 
 /** One streamed token of one prompt (row). `delta` is the text it added ('' mid-character). */
@@ -385,6 +387,8 @@ export interface TokenStreamEvent {
   row: number;
   id: number;
   delta: string;
+  /** With `topLogprobs`: the most probable next tokens at this step (softmax at the sampling temperature; greedy: 1). */
+  top?: { id: number; text: string; p: number }[];
 }
 
 /** The outcome of `generate`, per prompt. */

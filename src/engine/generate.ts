@@ -23,6 +23,33 @@ export interface TokenEvent {
   id: number;
   /** Text added by this token (may be '' while a multi-byte character is incomplete). */
   delta: string;
+  /**
+   * With `topLogprobs` n: the n most probable next tokens at this step, most probable first, as
+   * the softmax of the (processed) logits at the sampling temperature (greedy: temperature 1).
+   */
+  top?: { id: number; p: number }[];
+}
+
+/** The n most probable entries of softmax(row / temperature), most probable first. */
+export function topProbabilities(row: Float32Array, n: number, temperature = 1): { id: number; p: number }[] {
+  const t = temperature > 0 ? temperature : 1;
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+  let z = 0;
+  for (let i = 0; i < row.length; i++) if (Number.isFinite(row[i]!)) z += Math.exp((row[i]! - max) / t);
+  const best: { id: number; v: number }[] = [];
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i]!;
+    if (!Number.isFinite(v) || (best.length === n && v <= best[n - 1]!.v)) continue;
+    let k = best.length < n ? best.length : n - 1;
+    if (best.length < n) best.push({ id: i, v });
+    while (k > 0 && best[k - 1]!.v < v) {
+      best[k] = best[k - 1]!;
+      k--;
+    }
+    best[k] = { id: i, v };
+  }
+  return best.map((b) => ({ id: b.id, p: Math.exp((b.v - max) / t) / z }));
 }
 
 export interface GenerateOptions extends SamplingOptions {
@@ -38,6 +65,8 @@ export interface GenerateOptions extends SamplingOptions {
   /** Decode generated ids to text (for stop strings, streaming deltas and `text`). */
   decode?: (ids: number[]) => string;
   onToken?: (e: TokenEvent) => void;
+  /** Report the n most probable next tokens with every token event (reads the logits to the host). */
+  topLogprobs?: number;
   signal?: AbortSignal;
   /** Processors run on every row, in order. */
   logitsProcessors?: readonly LogitsProcessor[];
@@ -117,7 +146,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
   const sampling = (opts.temperature ?? 0) > 0;
   const topK = opts.topK ?? 0;
   const pick: GenerateResult['pick'] =
-    anyProcessor ? 'host' : !sampling ? 'device-argmax' : topK > 0 && topK <= (opts.deviceTopKMax ?? 256) && (opts.topP ?? 1) >= 1 ? 'device-topk' : 'host';
+    anyProcessor || (opts.topLogprobs ?? 0) > 0 ? 'host' : !sampling ? 'device-argmax' : topK > 0 && topK <= (opts.deviceTopKMax ?? 256) && (opts.topP ?? 1) >= 1 ? 'device-topk' : 'host';
   const rand = seededRandom(opts.seed ?? 0);
   const useCache = opts.useCache ?? true;
 
@@ -174,6 +203,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
       const maskNoCache = cache ? null : be.tensorI32([B, T], cols(allMask, 0, T), 'gen.mask');
       const logits = model.forward(acts, { ids: idsT, pos: posT, mask: cache ? maskT : maskNoCache }, 'last', cache ?? undefined)!;
       const next = new Array<number>(B).fill(padId);
+      const tops: ({ id: number; p: number }[] | undefined)[] = new Array(B);
       if (pick === 'device-argmax') {
         be.argmax_forward(pickIds, logits);
         const got = await be.readI32(pickIds);
@@ -204,6 +234,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
         for (let b = 0; b < B; b++) {
           const row = processed[b];
           if (!row) continue;
+          if (opts.topLogprobs) tops[b] = topProbabilities(row, opts.topLogprobs, opts.temperature ?? 0);
           next[b] = sampling ? sampleToken(row, null, opts, rand) : argmax(row);
         }
       }
@@ -238,7 +269,7 @@ export async function generate(model: Model, prompts: readonly (readonly number[
           r.finishReason = 'eos';
           done[b] = true;
         }
-        opts.onToken?.({ row: b, id, delta });
+        opts.onToken?.(tops[b] ? { row: b, id, delta, top: tops[b] } : { row: b, id, delta });
       }
       len++;
     }

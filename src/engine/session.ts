@@ -402,7 +402,13 @@ export class EngineSession {
         stopStrings: o.stopStrings ?? [],
         // (a row that ends at once has no ids; the tokenizer refuses an empty list)
         decode: (x) => (x.length ? tok.decode(x, { skip_special_tokens: true }) : ''),
-        onToken: (ev) => out.send({ row: ev.row, id: ev.id, delta: ev.delta }),
+        topLogprobs: o.topLogprobs,
+        onToken: (ev) =>
+          out.send(
+            ev.top
+              ? { row: ev.row, id: ev.id, delta: ev.delta, top: ev.top.map((x) => ({ id: x.id, text: tok.decode([x.id], { skip_special_tokens: false }), p: x.p })) }
+              : { row: ev.row, id: ev.id, delta: ev.delta },
+          ),
         signal,
       });
       const ms = performance.now() - t0;

@@ -61,7 +61,12 @@ export interface PlaygroundStream {
   phase: 'preparing' | 'streaming' | 'done' | 'stopped' | 'failed';
   /** Why it stopped or failed, or the finish reason and speed. */
   note: string;
+  /** The most probable tokens at the latest step (what the model weighed before its pick). */
+  top?: { text: string; p: number; chosen: boolean }[];
 }
+
+/** How many next-token probabilities the playground shows. */
+export const PLAYGROUND_TOP_K = 5;
 
 let nextStream = 1;
 
@@ -370,10 +375,11 @@ export class NotebookState {
     try {
       const onToken = (e: TokenStreamEvent) => {
         const s = this.streams[cell.id]!;
-        this.setStream(cell.id, { text: s.text + e.delta, tokens: s.tokens + 1 });
+        const top = e.top?.map((x) => ({ text: x.text, p: x.p, chosen: x.id === e.id }));
+        this.setStream(cell.id, top ? { text: s.text + e.delta, tokens: s.tokens + 1, top } : { text: s.text + e.delta, tokens: s.tokens + 1 });
       };
       const d = cell.decoding;
-      const reply = await api.generate(model, [cell.prompt], { maxNewTokens: d.maxNewTokens, temperature: d.temperature, seed: d.seed, jobId }, Comlink.proxy(onToken));
+      const reply = await api.generate(model, [cell.prompt], { maxNewTokens: d.maxNewTokens, temperature: d.temperature, seed: d.seed, jobId, topLogprobs: PLAYGROUND_TOP_K }, Comlink.proxy(onToken));
       const row = reply.rows[0]!;
       const output = { type: 'playground' as const, text: row.text, finishReason: row.finishReason, tokensPerSecond: reply.tokensPerSecond };
       const result: CellResult = {

@@ -74,6 +74,12 @@ describe('playground cell', () => {
         expect(state.streams[id]!.note).toMatch(/^Finished \((eos|length)\) after \d+ tokens/);
         const text = state.streams[id]!.text;
         expect(text.length).toBeGreaterThan(0);
+        // The next-token probabilities of the last step: 5 rows, most probable first, the greedy pick on top.
+        const top = state.streams[id]!.top!;
+        expect(top).toHaveLength(5);
+        expect(top[0]!.chosen).toBe(true);
+        for (let i = 1; i < top.length; i++) expect(top[i]!.p).toBeLessThanOrEqual(top[i - 1]!.p);
+        expect(target.querySelectorAll(`[data-cell="${id}"] table.top tbody tr`)).toHaveLength(5);
         // The text grew on screen in several steps, each a prefix of the answer.
         const partial = [...new Set(seen)].filter((t) => t && t !== text && !t.startsWith('The answer appears'));
         expect(partial.length, `${id}: ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(2);
