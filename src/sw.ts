@@ -75,7 +75,11 @@ async function respond(req: Request): Promise<Response> {
   const hit = await caches.match(req, { ignoreVary: true });
   if (hit) return isolated(hit);
   const res = await fetch(req);
-  if (res.ok && url.pathname !== '/precache.json' && !url.pathname.endsWith('/sw.js')) {
+  // A static host answers a missing file with its index.html (status 200): caching that would make
+  // an absent model file (say model.safetensors.index.json) read as HTML when offline. Only pages
+  // (handled above) and .html files are HTML.
+  const htmlFallback = (res.headers.get('content-type') ?? '').includes('text/html') && !url.pathname.endsWith('.html');
+  if (res.ok && !htmlFallback && url.pathname !== '/precache.json' && !url.pathname.endsWith('/sw.js')) {
     const copy = res.clone();
     void caches.open(RUNTIME).then((c) => c.put(req, copy));
   }
