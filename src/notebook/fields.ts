@@ -2,6 +2,7 @@
 // plain-language help shown beside them. The form component (components/notebook/ConfigForm)
 // renders these; get/set read and write a field by its dotted path.
 import { FORMAT_NAMES } from '../data/formats';
+import { CATALOGUE } from '../data/generators/catalogue';
 import type { Cell, CellType } from './types';
 
 export interface FieldSpec {
@@ -36,8 +37,9 @@ export const FIELDS: Record<CellType, FieldSpec[]> = {
   playground: [
     { key: 'model', label: 'Model cell', kind: 'cellref', refType: 'model', help: 'Which model answers.' },
     { key: 'adapter', label: 'Adapter (train cell)', kind: 'cellref', refType: 'train', nullable: true, help: 'Use the LoRA adapter a train cell produced, or none for the base model.' },
-    // The instruction is edited in the playground's own box; constrained decoding needs a tool schema, which a playground lacks.
-    ...decoding.filter((f) => f.key !== 'decoding.constrained'),
+    // The instruction is edited in the playground's own box.
+    { key: 'tool', label: 'Tool to follow', kind: 'select', options: CATALOGUE.map((t) => t.name), nullable: true, help: "With constrained decoding on, the answer can only be a call of this tool: tokens that would break its JSON Schema are masked out. Without a tool there is no schema, so decoding is free." },
+    ...decoding,
   ],
   train: [
     { key: 'model', label: 'Model cell', kind: 'cellref', refType: 'model', help: 'The model to fine-tune.' },

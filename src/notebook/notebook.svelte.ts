@@ -324,6 +324,10 @@ export class NotebookState {
         this.setStream(cellId, { phase: 'done', note: 'A fully fine-tuned model does not stream here: the whole answer shows when it is done.' });
         return this.run(cellId);
       }
+      if (cell.decoding.constrained) {
+        this.setStream(cellId, { phase: 'done', note: `Constrained to a ${cell.tool ?? '(no tool)'} call: the grammar runs with the whole generation, so the answer shows when it is done.` });
+        return this.run(cellId);
+      }
       const runId = train ? this.results[train.id]?.output : null;
       const adapterRun = runId?.type === 'train' ? (runId.runId ?? null) : null;
       if (cell.adapter && !adapterRun) throw new Error(`the train cell "${cell.adapter}" has no stored run to take the adapter from`);

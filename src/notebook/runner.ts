@@ -12,7 +12,7 @@ import { CATALOGUE } from '../data/generators/catalogue';
 import { toolSpec } from '../data/generators/toolcalls';
 import type { LabRecord, ToolCallRecord } from '../data/types';
 import { compareRuns } from '../eval/compare';
-import type { Separators } from '../eval/constrained';
+import { toolCallSchema, type Separators } from '../eval/constrained';
 import { formatSeparators, outputSchema } from '../eval/run';
 import type { JsonSchema } from '../data/types';
 import { scorePredictions, type Prediction } from '../eval/scoring';
@@ -39,6 +39,7 @@ import {
   type ModelOutput,
   type ModelSource,
   type Notebook,
+  type PlaygroundCell,
   type Profile,
   type StressOutput,
   type TrainCell,
@@ -295,9 +296,10 @@ export class NotebookRunner {
         const m = await this.model(cell.model, opts);
         const a = await this.adapter(cell.adapter, opts);
         if (!this.services.models) throw new NotAvailableError('generation (no model service)');
-        if (cell.decoding.constrained) throw new NotAvailableError('constrained decoding in the playground (it has no schema to follow; use an evaluate cell)');
+        const constrained = cell.decoding.constrained ? { schemas: [playgroundSchema(cell)], separators: formatSeparators('compact') } : undefined;
+        if (constrained && !this.services.models.constrained) throw new NotAvailableError('constrained decoding in this runner (its model service has no constrained decoding)');
         const t0 = performance.now();
-        const [row] = await this.services.models.generate(m.ref, [cell.prompt], cell.decoding, { adapter: a?.adapter ?? null, signal: opts.signal });
+        const [row] = await this.services.models.generate(m.ref, [cell.prompt], cell.decoding, { adapter: a?.adapter ?? null, signal: opts.signal, constrained });
         const words = row!.text.split(/\s+/).filter(Boolean).length;
         return { type: 'playground', text: row!.text, finishReason: row!.finishReason, tokensPerSecond: words / ((performance.now() - t0) / 1000) };
       }
@@ -463,4 +465,11 @@ function datasetOutput(cell: DatasetCell, d: LiveDataset): CellOutput {
     preview,
     provenance: d.provenance,
   };
+}
+
+/** The schema a constrained playground answer follows: one call of the cell's catalogue tool. */
+export function playgroundSchema(cell: PlaygroundCell): JsonSchema {
+  const def = cell.tool ? CATALOGUE.find((t) => t.name === cell.tool) : undefined;
+  if (!def) throw new Error(cell.tool ? `playground: "${cell.tool}" is not a tool of the lab's catalogue` : 'playground: constrained decoding needs a tool to follow (pick one in the cell)');
+  return toolCallSchema([toolSpec(def)], 'one');
 }

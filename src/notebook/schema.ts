@@ -5,6 +5,7 @@
 // Parsing never stores anything; callers store only what parsed.
 import Ajv, { type ErrorObject } from 'ajv';
 import { FORMAT_NAMES } from '../data/formats';
+import { CATALOGUE } from '../data/generators/catalogue';
 import { validateRecord } from '../data/schemas';
 import { STRESS_NAMES } from '../eval/stress';
 import { cellInputs } from './graph';
@@ -87,7 +88,7 @@ const CELL_SCHEMAS: Record<Cell['type'], object> = {
   markdown: cellSchema('markdown', { source: str }, ['source']),
   dataset: cellSchema('dataset', { source: datasetSource, split: datasetSplit, format }, ['source', 'split', 'format']),
   model: cellSchema('model', { source: modelSource, backend: { enum: ['auto', 'cpu', 'wasm', 'webgpu'] } }, ['source', 'backend']),
-  playground: cellSchema('playground', { model: ref, adapter: nullable(ref), prompt: str, decoding }, ['model', 'adapter', 'prompt', 'decoding']),
+  playground: cellSchema('playground', { model: ref, adapter: nullable(ref), prompt: str, decoding, tool: nullable(str) }, ['model', 'adapter', 'prompt', 'decoding']),
   train: cellSchema(
     'train',
     {
@@ -226,6 +227,8 @@ function semanticProblems(nb: Notebook): string[] {
       const t = seen.get(id);
       if (t && t.type !== 'evaluate') problems.push(`/cells/${i}/runs/${j}: cell "${id}" is a ${t.type} cell, expected evaluate`);
     });
+    if (cell.type === 'playground' && cell.tool && !CATALOGUE.some((t) => t.name === cell.tool)) problems.push(`/cells/${i}/tool: "${cell.tool}" is not a tool of the lab's catalogue`);
+    if (cell.type === 'playground' && cell.decoding.constrained && !cell.tool) problems.push(`/cells/${i}/decoding/constrained: constrained decoding needs a tool to follow (set /cells/${i}/tool)`);
     if (cell.type === 'dataset' && cell.source.kind === 'embedded' && !nb.datasets?.[cell.source.ref]) problems.push(`/cells/${i}/source/ref: no embedded dataset "${cell.source.ref}" in /datasets`);
     seen.set(cell.id, cell);
   });

@@ -120,6 +120,11 @@ export interface PlaygroundCell extends CellBase {
   adapter: string | null;
   prompt: string;
   decoding: Decoding;
+  /**
+   * A catalogue tool (src/data/generators/catalogue) whose call `{"name", "arguments"}` the answer
+   * must follow under constrained decoding; absent or null: no schema, so no constrained decoding.
+   */
+  tool?: string | null;
 }
 
 export interface LoraSettings {
