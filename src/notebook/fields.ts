@@ -63,7 +63,7 @@ export const FIELDS: Record<CellType, FieldSpec[]> = {
     { key: 'dataset', label: 'Dataset cell', kind: 'cellref', refType: 'dataset', help: 'Where the examples come from.' },
     { key: 'adapter', label: 'Adapter (train cell)', kind: 'cellref', refType: 'train', nullable: true, help: 'Measure with a trained LoRA adapter, or none for the base model.' },
     { key: 'split', label: 'Split', kind: 'select', options: ['train', 'validation', 'test'], help: 'Report on test: examples the model never trained on.' },
-    { key: 'limit', label: 'Examples (limit)', kind: 'number', step: 1, nullable: true, help: 'Evaluate only the first N examples (empty = all). Small N gives wide intervals.' },
+    { key: 'limit', label: 'Examples (limit)', kind: 'number', step: 1, nullable: true, help: 'Evaluate only N examples, spread evenly over the split (empty = all). Small N gives wide intervals.' },
     ...decoding,
   ],
   stress: [

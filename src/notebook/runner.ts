@@ -401,7 +401,7 @@ export class NotebookRunner {
     const a = await this.adapter(cell.adapter, opts);
     const all = splitRecords(data, cell.split);
     if (all.length === 0) throw new Error(`the ${cell.split} split of "${dcell.id}" is empty`);
-    const records = all.slice(0, this.evalLimit(cell, opts.profile));
+    const records = evenSpread(all, this.evalLimit(cell, opts.profile));
     const format = cell.format ?? dcell.format;
     const s = await this.score(cell.id, records, format, m, a?.adapter ?? null, cell.decoding, opts);
     return { type: 'evaluate', ...s, model: m.source, adapter: cell.adapter, split: cell.split, format, available: all.length };
@@ -414,7 +414,7 @@ export class NotebookRunner {
     const m = await this.model(ev.model, opts);
     const { cell: dcell, data } = await this.dataset(ev.dataset, opts);
     const a = await this.adapter(ev.adapter, opts);
-    const records = splitRecords(data, ev.split).slice(0, this.evalLimit(ev, opts.profile));
+    const records = evenSpread(splitRecords(data, ev.split), this.evalLimit(ev, opts.profile));
     const toolRecords = records.filter((r): r is ToolCallRecord => r.kind === 'tool-call');
     const rows: StressOutput['rows'] = [];
     for (const t of transforms) {
@@ -472,4 +472,14 @@ export function playgroundSchema(cell: PlaygroundCell): JsonSchema {
   const def = cell.tool ? CATALOGUE.find((t) => t.name === cell.tool) : undefined;
   if (!def) throw new Error(cell.tool ? `playground: "${cell.tool}" is not a tool of the lab's catalogue` : 'playground: constrained decoding needs a tool to follow (pick one in the cell)');
   return toolCallSchema([toolSpec(def)], 'one');
+}
+
+/**
+ * At most `n` records spread evenly over the split (records i·len/n), in split order: a limited
+ * evaluation (the smoke profile's 16) sees the whole split's mix, e.g. toolcalls-101's held-out
+ * tools, which its recipe places at the end of the test split.
+ */
+export function evenSpread<T>(records: readonly T[], n: number): T[] {
+  if (!(n < records.length)) return [...records];
+  return Array.from({ length: Math.max(0, Math.floor(n)) }, (_, i) => records[Math.floor((i * records.length) / n)]!);
 }

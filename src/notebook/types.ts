@@ -166,7 +166,7 @@ export interface EvaluateCell extends CellBase {
   split: 'train' | 'validation' | 'test';
   format: FormatName | null;
   decoding: Decoding;
-  /** Evaluate at most this many examples (null = all); the smoke profile caps it too. */
+  /** Evaluate at most this many examples, spread evenly over the split (null = all); the smoke profile caps it too. */
   limit: number | null;
 }
 

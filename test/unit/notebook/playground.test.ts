@@ -54,3 +54,15 @@ describe('playground cell, constrained to a tool', () => {
     }
   });
 });
+
+describe('limited evaluations see the whole split', () => {
+  it('evenSpread takes n records spread evenly, in order', async () => {
+    const { evenSpread } = await import('../../../src/notebook/runner');
+    const xs = Array.from({ length: 100 }, (_, i) => i);
+    expect(evenSpread(xs, 16)).toEqual([0, 6, 12, 18, 25, 31, 37, 43, 50, 56, 62, 68, 75, 81, 87, 93]);
+    expect(evenSpread(xs, 100)).toEqual(xs);
+    expect(evenSpread(xs, Infinity)).toEqual(xs);
+    expect(evenSpread(xs.slice(0, 3), 5)).toEqual([0, 1, 2]);
+    expect(evenSpread(xs, 0)).toEqual([]);
+  });
+});
