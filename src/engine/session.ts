@@ -341,7 +341,7 @@ export class EngineSession {
           contextTokens: opts.contextTokens ?? c.maxPositions,
         },
         bytesInUse: backend.memory().bytesInUse,
-        backend: backend.kind === 'webgpu' ? 'webgpu' : 'cpu',
+        backend: backend.kind,
         backendReason: reason,
         loadMs: performance.now() - t0,
         eosTokenIds: [...lm.generation.eosTokenIds],

@@ -179,7 +179,7 @@ export class NotebookState {
     } catch (e) {
       const err = e as Error;
       const detail = err instanceof NotebookImportError ? err.problems.slice(0, 5).join('; ') : err.message;
-      this.message = { kind: 'error', text: `This file was not imported: ${detail}. Nothing was changed.` };
+      this.message = { kind: 'error', text: `This file was not imported: ${detail.replace(/\.$/, '')}. Nothing was changed.` };
       return false;
     }
   }
