@@ -6,7 +6,7 @@
 //            a glossary of common words with definitions and examples
 //   Q&A      instructions and questions with short answers, some as ChatML turns
 //   JSON     records, configs, lists, nested objects, JSON Schemas, extraction triplets,
-//            questions and edits over JSON
+//            questions and edits over JSON, copy-from-context practice (corpus-copy.ts)
 // It never contains the formats fine-tuning teaches: no TOOL_SPEC/INSTRUCTION template, no
 // `{"name": …, "arguments": …}` calls, no tool specs or <tool_call> tags, no JsonTuning task
 // objects (`corpusViolation` checks a document for them).
@@ -15,6 +15,7 @@ import { everydayDoc, factsDoc, sentencesDoc, storyDoc } from './corpus-english'
 import { errandsDoc } from './corpus-errands';
 import { glossaryDoc } from './corpus-glossary';
 import { FORBIDDEN_KEYS, configDoc, extractionDoc, jsonQaDoc, listDoc, nestedDoc, recordDoc, schemaDoc } from './corpus-json';
+import { copyDoc } from './corpus-copy';
 import { chatDoc, qaDoc } from './corpus-qa';
 
 /** The kinds of documents, each with its generator. */
@@ -34,6 +35,7 @@ export const CORPUS_GENERATORS = {
   'json-schema': schemaDoc,
   'json-extraction': extractionDoc,
   'json-qa': jsonQaDoc,
+  'json-copy': copyDoc,
 } as const satisfies Record<string, (r: Rng) => string>;
 
 export type CorpusKind = keyof typeof CORPUS_GENERATORS;
@@ -59,7 +61,15 @@ export const DEFAULT_MIX: Record<CorpusKind, number> = {
   'json-schema': 5,
   'json-extraction': 7,
   'json-qa': 4,
+  'json-copy': 0,
 };
+
+/**
+ * The mixture of default model v2 (`corpusMix` in its recipe): the default plus copy-from-context
+ * practice (`json-copy`, about 45% of the characters). v1 used DEFAULT_MIX and could not copy a
+ * value from its prompt; see docs/notes/default-model.md.
+ */
+export const COPY_MIX: Record<CorpusKind, number> = { ...DEFAULT_MIX, 'json-copy': 40 };
 
 export interface CorpusDocument {
   kind: CorpusKind;

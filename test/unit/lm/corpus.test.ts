@@ -8,7 +8,7 @@ import { formatCompact, formatJsonTuning, formatText } from '../../../src/data/f
 import { generateToolCalls } from '../../../src/data/generators/toolcalls';
 import { createRng } from '../../../src/data/rng';
 import {
-  CORPUS_GENERATORS, DEFAULT_MIX, corpusDocument, corpusToJsonl, corpusViolation, generateCorpus, parseCorpusJsonl, type CorpusKind,
+  COPY_MIX, CORPUS_GENERATORS, DEFAULT_MIX, corpusDocument, corpusToJsonl, corpusViolation, generateCorpus, parseCorpusJsonl, type CorpusKind,
 } from '../../../src/lm/corpus';
 import { ENTITY_GENERATORS, formatJson } from '../../../src/lm/corpus-json';
 
@@ -192,3 +192,37 @@ describe('corpus rules', () => {
 function f0(rec: { expected: { name: string; arguments: object }[] }): string {
   return JSON.stringify(rec.expected[0]);
 }
+
+describe('copy-from-context practice (json-copy, the v2 mixture)', () => {
+  const docs = generateCorpus({ seed: 12, documents: 800, mix: COPY_MIX }).filter((d) => d.kind === 'json-copy');
+
+  it('is off in the default mixture and about 45% of the v2 characters', () => {
+    expect(DEFAULT_MIX['json-copy']).toBe(0);
+    expect(generateCorpus({ seed: 12, documents: 300 }).some((d) => d.kind === 'json-copy')).toBe(false);
+    const all = generateCorpus({ seed: 12, documents: 800, mix: COPY_MIX });
+    const share = docs.reduce((s, d) => s + d.text.length, 0) / all.reduce((s, d) => s + d.text.length, 0);
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.55);
+  });
+
+  it('answers only with values the text before the answer states verbatim, in valid JSON and no forbidden format', () => {
+    expect(docs.length).toBeGreaterThan(150);
+    let values = 0;
+    for (const d of docs) {
+      expect(corpusViolation(d.text), d.text).toBeNull();
+      const blocks = jsonBlocks(d.text);
+      expect(blocks.length, d.text).toBeGreaterThan(0);
+      for (const b of blocks) {
+        const obj = JSON.parse(b) as Record<string, unknown>;
+        const before = d.text.slice(0, d.text.indexOf(b));
+        const example = before.slice(before.lastIndexOf('\n\n') + 1);
+        for (const v of Object.values(obj)) {
+          // Case-insensitive: a title that opens its sentence is capitalised there ("Star calendar: …").
+          expect(example.toLowerCase(), `${JSON.stringify(v)} not in: ${example}`).toContain(String(v).toLowerCase());
+          values++;
+        }
+      }
+    }
+    expect(values).toBeGreaterThan(1000);
+  });
+});
