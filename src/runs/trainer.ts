@@ -10,7 +10,7 @@
 //   continue: the stored data + latest checkpoint → train({resume}) → the same losses as never
 //             stopping (cpu: bit-identical)
 //
-// Backend: the model's own when it can train (trainBackend), else a cpu copy of the model loaded
+// Backend: the model's own when it can train (trainBackend), else a copy of the model loaded
 // from the same source — and the progress says so (`backend`, `backendReason`), never silently.
 import type {
   AdapterFiles,
@@ -251,7 +251,7 @@ export class Trainer {
 
   /** Pick the training backend: the model's when it trains, else a cpu copy (with the reason). */
   private async trainingModel(e: Entry, want: 'auto' | EngineBackendName): Promise<{ model: Model; own: boolean; backend: EngineBackendName; reason: string }> {
-    const kind = e.backend.kind === 'webgpu' ? 'webgpu' : 'cpu';
+    const kind: EngineBackendName = e.backend.kind;
     let why = '';
     if (want === 'auto' || want === kind) {
       try {
@@ -267,7 +267,8 @@ export class Trainer {
       why = 'cpu backend requested';
     }
     const copy = await loadModel(e.lm.source, this.session.cpuBackend());
-    return { model: copy.model, own: false, backend: 'cpu', reason: `cpu (a cpu copy of the model): ${why}` };
+    const copyKind = copy.model.backend.kind;
+    return { model: copy.model, own: false, backend: copyKind, reason: `${copyKind} (a copy of the model on the CPU): ${why}` };
   }
 
   /** Train (or continue) a run to its end, persisting as it goes. Called holding the run's lock. */

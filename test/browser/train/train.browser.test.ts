@@ -193,7 +193,7 @@ describe('lab worker: training', () => {
     const cpuEvents: TrainProgress[] = [];
     const c = await client.api.startTraining(model, { ...request('cpu-copy', 2), backend: 'cpu' }, Comlink.proxy((p: TrainProgress) => void cpuEvents.push(p)));
     expect(cpuEvents.find((e) => e.phase === 'step')).toMatchObject({ backend: 'cpu', gpuMemoryBytes: null });
-    expect(cpuEvents[0]!.backendReason).toMatch(/^cpu \(a cpu copy of the model\): cpu backend requested/);
+    expect(cpuEvents[0]!.backendReason).toMatch(/^cpu \(a copy of the model on the CPU\): cpu backend requested/);
     expect(c.losses).toEqual(uninterrupted.slice(0, 2));
   }, 180_000);
 
