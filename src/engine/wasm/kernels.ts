@@ -8,8 +8,8 @@
 //   [0, 1024)          never handed out: pointer 0 means "none" in kernel arguments
 //   [1024, 1152)       GEMM_CTRL, the control block the matmul threads share (see gemm_part)
 //   [4096, …)          one gemm scratch area per thread (packed panels), then the heap
-// The heap hands out 64-byte aligned blocks in size classes and reuses freed blocks of a class up
-// to 2× the request (like a buffer pool); `scope(fn)` frees what `fn` allocated.
+// The heap hands out 64-byte aligned blocks, best fit from an address-ordered free list whose
+// neighbours merge (see `alloc`); `scope(fn)` frees what `fn` allocated.
 //
 // Every kernel method takes typed arrays. An array that is already a view of this module's memory
 // (`view`, `alloc` + `f32`) is used in place; any other array is copied in, and outputs are copied
@@ -102,13 +102,6 @@ const CTRL = { GEN: 0, DONE: 1, QUIT: 2, PARTS: 3, JOB: 4, ALPHA: 19 } as const;
 const HEAP_BASE = 4096;
 /** Matmuls with at most this many rows (decode steps) run the unpacked `gemv` kernel. */
 export const GEMV_MAX_ROWS = 4;
-/** The block size for a request: ≥ 64 bytes, rounded up to 4 significant bits (and 64-byte aligned). */
-function sizeClass(bytes: number): number {
-  const b = Math.max(64, bytes);
-  const step = 2 ** Math.max(6, Math.floor(Math.log2(b)) - 3);
-  return Math.ceil(b / step) * step;
-}
-
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 
@@ -217,8 +210,13 @@ function need(op: string, arrays: Record<string, [Arr | null, number]>): void {
 export class WasmKernels {
   /** Raw exports, for callers that manage pointers themselves. */
   readonly raw: KernelExports;
+  /** End of the highest block in use (or of the gemm scratch); the heap above it is untouched. */
   private heapTop: number;
-  private readonly pool = new Map<number, number[]>();
+  private heapHigh: number;
+  /** Free blocks below heapTop, in address order, never adjacent (merged on free). */
+  private readonly freePtr: number[] = [];
+  private readonly freeSize: number[] = [];
+  /** Size of each allocated block, by address. */
   private readonly sizes = new Map<number, number>();
   private scopes: number[][] = [];
   /** Every ArrayBuffer this memory has exposed: views taken before a growth still belong to it. */
@@ -239,6 +237,7 @@ export class WasmKernels {
     const scratch = this.raw.gemm_scratch_bytes();
     this.scratchBytes = (scratch + 63) & ~63;
     this.heapTop = HEAP_BASE + this.scratchBytes * info.threads;
+    this.heapHigh = this.heapTop;
     this.ensure(this.heapTop);
     const ctl = new Int32Array(memory.buffer, GEMM_CTRL, 32);
     ctl[17] = HEAP_BASE;
@@ -259,38 +258,83 @@ export class WasmKernels {
   }
 
   /**
-   * Allocate `bytes` (64-byte aligned, contents undefined); returns the byte address. Sizes are
-   * rounded up to a size class (4 significant bits: at most 12.5% waste), and a request may take a
-   * free block up to 2× its class: training batches change shape every step (length-grouped
-   * batches), and exact-size reuse would grow the heap by a step's activations each step.
+   * Allocate `bytes` (64-byte aligned, contents undefined); returns the byte address.
+   *
+   * The heap is a general allocator, not a pool of sizes: freed blocks go to one address-ordered free
+   * list and merge with free neighbours, a request takes the smallest free block that fits (the
+   * rest stays free), and a free block at the top of the heap returns to it. Training allocates
+   * a step's activations (shapes change every step with length-grouped batches) and frees them
+   * after the backward pass; with merging, the heap stays near the peak of live bytes over any
+   * number of steps and runs. (Per-size pools, even with size classes, kept every size ever seen:
+   * the notebook runner's heap grew by hundreds of MB per training run and ran out of 4 GiB.)
    */
   alloc(bytes: number): number {
-    const size = sizeClass(bytes);
-    let best: number | undefined;
-    for (const [cls, list] of this.pool) {
-      if (list.length > 0 && cls >= size && cls <= 2 * size && (best === undefined || cls < best)) best = cls;
+    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`wasm kernels: cannot allocate ${bytes} bytes`);
+    const size = Math.max(64, Math.ceil(bytes / 64) * 64);
+    const { freePtr, freeSize } = this;
+    let best = -1;
+    for (let i = 0; i < freeSize.length; i++) {
+      const s = freeSize[i]!;
+      if (s >= size && (best < 0 || s < freeSize[best]!)) {
+        best = i;
+        if (s === size) break;
+      }
     }
     let ptr: number;
-    if (best !== undefined) {
-      ptr = this.pool.get(best)!.pop()!;
+    if (best >= 0) {
+      ptr = freePtr[best]!;
+      const rest = freeSize[best]! - size;
+      if (rest > 0) {
+        freePtr[best] = ptr + size;
+        freeSize[best] = rest;
+      } else {
+        freePtr.splice(best, 1);
+        freeSize.splice(best, 1);
+      }
     } else {
+      // Nothing fits: extend the heap (no free block touches its top: `free` lowers the top).
       ptr = this.heapTop;
       this.ensure(ptr + size);
       this.heapTop = ptr + size;
+      this.heapHigh = Math.max(this.heapHigh, this.heapTop);
     }
-    this.sizes.set(ptr, best ?? size);
+    this.sizes.set(ptr, size);
     this.scopes[this.scopes.length - 1]?.push(ptr);
     return ptr;
   }
 
-  /** Return a block from `alloc` to the pool. */
+  /** Return a block from `alloc` to the heap (merged with free neighbours). */
   free(ptr: number): void {
-    const size = this.sizes.get(ptr);
+    let size = this.sizes.get(ptr);
     if (size === undefined) throw new Error(`wasm kernels: free of ${ptr}, which is not allocated`);
     this.sizes.delete(ptr);
-    let list = this.pool.get(size);
-    if (!list) this.pool.set(size, (list = []));
-    list.push(ptr);
+    const { freePtr, freeSize } = this;
+    // i = the first free block above ptr (binary search; the list is in address order).
+    let lo = 0;
+    let hi = freePtr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (freePtr[mid]! < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    let i = lo;
+    if (i < freePtr.length && ptr + size === freePtr[i]) {
+      size += freeSize[i]!;
+      freePtr.splice(i, 1);
+      freeSize.splice(i, 1);
+    }
+    if (i > 0 && freePtr[i - 1]! + freeSize[i - 1]! === ptr) {
+      i--;
+      ptr = freePtr[i]!;
+      size += freeSize[i]!;
+      freePtr.splice(i, 1);
+      freeSize.splice(i, 1);
+    }
+    if (ptr + size === this.heapTop) this.heapTop = ptr;
+    else {
+      freePtr.splice(i, 0, ptr);
+      freeSize.splice(i, 0, size);
+    }
   }
 
   /** Run `fn`; every block it allocates is freed afterwards. */
@@ -303,9 +347,16 @@ export class WasmKernels {
     }
   }
 
-  /** Bytes reserved by the heap so far (high-water mark, including freed blocks). */
+  /** Bytes the heap has reached so far (its high-water mark, free blocks included). */
   heapBytes(): number {
-    return this.heapTop - HEAP_BASE;
+    return this.heapHigh - HEAP_BASE;
+  }
+
+  /** Bytes in allocated blocks now (64-byte rounding included). */
+  heapInUse(): number {
+    let n = 0;
+    for (const s of this.sizes.values()) n += s;
+    return n;
   }
 
   /** A Float32Array view of `n` floats at `ptr` (invalid after growth of an unshared memory). */

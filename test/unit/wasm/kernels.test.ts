@@ -242,4 +242,31 @@ describe('wasm kernels', () => {
     expect(wk.heapBytes()).toBe(after);
     expect(after - before).toBeLessThanOrEqual(3 * 64 * 64 * 4);
   });
+
+  it('heap: best fit, free neighbours merge, and a free block at the top returns to it', () => {
+    const base = wk.heapBytes();
+    const a = wk.alloc(1000); // 1024 bytes
+    const b = wk.alloc(64);
+    const c = wk.alloc(3000); // 3008
+    const d = wk.alloc(64); // keeps c below the top
+    expect([b - a, c - b, d - c]).toEqual([1024, 64, 3008]);
+    wk.free(a);
+    wk.free(c);
+    // best fit: 900 bytes go into a's 1024, not c's 3008
+    const e = wk.alloc(900);
+    expect(e).toBe(a);
+    wk.free(e);
+    // a, b and c merge into one block of 4096 bytes, which a 4096-byte request reuses
+    wk.free(b);
+    const f = wk.alloc(4096);
+    expect(f).toBe(a);
+    wk.free(f);
+    wk.free(d);
+    // everything is free again: the next block starts where a did
+    const g = wk.alloc(64);
+    expect(g).toBe(a);
+    wk.free(g);
+    expect(() => wk.free(g)).toThrow(/not allocated/);
+    expect(wk.heapBytes() - base).toBeLessThanOrEqual(1024 + 64 + 3008 + 64);
+  });
 });
