@@ -5,7 +5,7 @@
 // tokenizer_config.json (ChatML template with tools), model.safetensors (F32), README.md (model
 // card), loss-curve.svg and training_log.jsonl. Seeded: the same options give the same bytes.
 //
-//   npm run make-default-model -- [--steps 1000] [--backend wasm|cpu] [--out public/models/lab-default]
+//   npm run make-default-model -- [--steps 2000] [--backend wasm|cpu] [--out public/models/lab-default]
 //                                 [--work .lab-cache/default-model] [--resume] [--stop-after N]
 //
 // Checkpoints go to WORK/checkpoint.safetensors every --checkpoint-every steps; `--resume`
@@ -31,7 +31,7 @@ import { MemorySource, randomModelFiles } from '../src/engine/train/init';
 import { evalLoss, train, TRAIN_DEFAULTS, type TrainOptions } from '../src/engine/train/loop';
 import { TrainableModel } from '../src/engine/train/network';
 import { createWasmBackend } from '../src/engine/wasm/backend';
-import { corpusFamily, corpusViolation, generateCorpus, type CorpusDocument } from '../src/lm/corpus';
+import { COPY_MIX, corpusFamily, corpusViolation, generateCorpus, type CorpusDocument, type CorpusKind } from '../src/lm/corpus';
 import { referenceEncoder, trainLabTokenizer } from '../src/lm/lab-tokenizer';
 import { lossCurveSvg } from '../src/lm/loss-curve';
 import { modelCard, type CardSample } from '../src/lm/model-card';
@@ -84,19 +84,21 @@ export interface DefaultModelRecipe {
   evalBlocks: number;
   checkpointEvery: number;
   backend: 'wasm' | 'cpu';
+  /** Corpus mixture weights (absent: the corpus's DEFAULT_MIX, as v1 was made). */
+  corpusMix?: Partial<Record<CorpusKind, number>>;
 }
 
 export const DEFAULT_RECIPE: DefaultModelRecipe = {
   name: 'lab-default',
   seed: 1,
-  corpusCharacters: 20_000_000,
+  corpusCharacters: 32_000_000,
   heldOutSeed: 1001,
   heldOutCharacters: 150_000,
   tokenizerCharacters: 8_000_000,
   vocabSize: 4096,
   blockSize: 512,
   config: { ...DEFAULT_MODEL_CONFIG },
-  steps: 1000,
+  steps: 2000,
   batchSize: 8,
   lr: 3e-3,
   warmupSteps: 50,
@@ -107,11 +109,13 @@ export const DEFAULT_RECIPE: DefaultModelRecipe = {
   evalBlocks: 16,
   checkpointEvery: 25,
   backend: 'wasm',
+  corpusMix: COPY_MIX,
 };
 
 /** The fixed prompts of the model card's greedy samples. */
 export const SAMPLE_PROMPTS: readonly { prompt: string; maxNewTokens: number }[] = [
-  { prompt: 'Once upon a time, ', maxNewTokens: 48 },
+  { prompt: 'Once upon a time', maxNewTokens: 48 },
+  { prompt: 'Sentence: Mira Okafor travels from Lima to Oslo on 2026-03-14.\nAs JSON:', maxNewTokens: 48 },
   { prompt: '{"name": "', maxNewTokens: 48 },
 ];
 
@@ -264,13 +268,13 @@ export async function makeDefaultModel(o: MakeOptions): Promise<MakeResult> {
   const secs = () => (performance.now() - t0) / 1000;
 
   // 1. corpus and held-out split
-  const docs = generateCorpus({ seed: r.seed, characters: r.corpusCharacters });
+  const docs = generateCorpus({ seed: r.seed, characters: r.corpusCharacters, mix: r.corpusMix });
   docs.forEach((d, i) => {
     const v = corpusViolation(d.text);
     if (v) throw new Error(`corpus document ${i} (${d.kind}) breaks the corpus rules: ${v}`);
   });
   const seen = new Set(docs.map((d) => d.text));
-  const heldAll = generateCorpus({ seed: r.heldOutSeed, characters: r.heldOutCharacters });
+  const heldAll = generateCorpus({ seed: r.heldOutSeed, characters: r.heldOutCharacters, mix: r.corpusMix });
   const held = heldAll.filter((d) => !seen.has(d.text));
   const families: Record<string, { documents: number; characters: number }> = {};
   for (const d of docs) {
@@ -441,12 +445,12 @@ export async function makeDefaultModel(o: MakeOptions): Promise<MakeResult> {
 }
 
 /** The card's greedy samples, generated from a model folder on the cpu backend. */
-export async function greedySamples(dir: string): Promise<CardSample[]> {
+export async function greedySamples(dir: string, prompts: readonly { prompt: string; maxNewTokens: number }[] = SAMPLE_PROMPTS): Promise<CardSample[]> {
   const src = new DirSource(dir);
   const lm = await loadModel(src, createCpuBackend());
   const tok = await loadTokenizer(src);
   const out: CardSample[] = [];
-  for (const p of SAMPLE_PROMPTS) {
+  for (const p of prompts) {
     const res = await generate(lm.model, [tok.encode(p.prompt, { add_special_tokens: false })], {
       maxNewTokens: p.maxNewTokens,
       temperature: 0,
