@@ -21,9 +21,23 @@ describe('app shell (built, served, in Chromium)', () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      // The content security policy (index.html) is in force and nothing the app does breaks it.
+      const violations: string[] = [];
+      page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
       await page.goto(url);
       const badge = page.getByTestId('backend-badge');
       await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toContain('WebGPU');
+      expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toMatch(/script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';/);
+      // An injected inline script does not run.
+      const ran = await page.evaluate(() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__injected = 1';
+        document.head.append(s);
+        return (window as unknown as { __injected?: number }).__injected ?? null;
+      });
+      expect(ran).toBeNull();
+      expect(violations.length).toBe(1);
+      violations.length = 0;
       expect((await badge.textContent())?.toLowerCase()).toContain('swiftshader');
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await page.getByTestId('capability-panel').locator('summary').click();
@@ -37,6 +51,7 @@ describe('app shell (built, served, in Chromium)', () => {
         expect((await page.locator('main').textContent())?.length ?? 0).toBeGreaterThan(100);
       }
       expect(errors).toEqual([]);
+      expect(violations).toEqual([]);
     } finally {
       await browser.close();
     }
