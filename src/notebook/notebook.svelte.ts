@@ -27,7 +27,7 @@ export interface PresetEntry {
 }
 
 /** The version of the default model this lab ships (public/models/lab-default). */
-export const DEFAULT_MODEL_PIN: string | null = `${DEFAULT_MODEL_ID}@1`;
+export const DEFAULT_MODEL_PIN: string | null = `${DEFAULT_MODEL_ID}@2`;
 
 /** The preset a first visit opens (loaded, not run). */
 export const START_PRESET = 'tool-calls-101';

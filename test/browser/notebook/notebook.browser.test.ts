@@ -60,10 +60,10 @@ describe('notebook view', () => {
     expect(target.querySelector('[data-cell="intro"] h1')?.textContent).toBe('Tool calls 101');
     // Made for this lab and its default model: no pin notice; a notebook pinned to another default model shows one.
     expect(target.querySelector('.pin')).toBeNull();
-    state.nb!.defaultModel = 'lab-default@2';
-    flushSync();
-    expect(target.querySelector('.pin')?.textContent).toMatch(/Made for the default model lab-default@2; this lab has lab-default@1/);
     state.nb!.defaultModel = 'lab-default@1';
+    flushSync();
+    expect(target.querySelector('.pin')?.textContent).toMatch(/Made for the default model lab-default@1; this lab has lab-default@2/);
+    state.nb!.defaultModel = 'lab-default@2';
     flushSync();
     // Every form control has a label.
     for (const el of target.querySelectorAll<HTMLInputElement | HTMLSelectElement>('select, input')) expect(el.labels?.length ?? 0, el.outerHTML).toBeGreaterThan(0);
