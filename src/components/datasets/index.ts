@@ -6,4 +6,3 @@ export { default as GenerateForm } from './GenerateForm.svelte';
 export { default as ImportBox } from './ImportBox.svelte';
 export { default as JobProgress } from './JobProgress.svelte';
 export { default as NoticeView } from './NoticeView.svelte';
-export { default as ConfirmDialog } from './ConfirmDialog.svelte';

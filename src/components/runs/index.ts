@@ -7,6 +7,5 @@ export { default as CompareView } from './CompareView.svelte';
 export { default as CompareTable } from './CompareTable.svelte';
 export { default as CompareChart } from './CompareChart.svelte';
 export { default as FlipList } from './FlipList.svelte';
-export { default as ConfirmDialog } from './ConfirmDialog.svelte';
 export { default as CopyCode } from './CopyCode.svelte';
 export { RunsState, type ReportEntry, type RunsApi } from './runs.svelte';

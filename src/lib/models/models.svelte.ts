@@ -142,23 +142,26 @@ export class ModelsState {
     this.precacheAbort = new AbortController();
     this.precaching = { label: target.label, progress: null };
     this.cacheNotice = null;
+    let notice: ModelNotice;
+    let ok = false;
     try {
       const res = await precacheModel(target, {
         signal: this.precacheAbort.signal,
         storage: this.opts.storage,
         onProgress: (p) => (this.precaching = { label: target.label, progress: p }),
       });
-      this.cacheNotice = { kind: 'info', text: `${target.label} is kept for offline use: ${res.files.length} files, ${(res.bytes / 2 ** 20).toFixed(2)} MiB.` };
-      return true;
+      notice = { kind: 'info', text: `${target.label} is kept for offline use: ${res.files.length} files, ${(res.bytes / 2 ** 20).toFixed(2)} MiB.` };
+      ok = true;
     } catch (e) {
       const err = e as Error;
-      this.cacheNotice = { kind: 'error', text: err.name === 'AbortError' ? `Pre-caching ${target.label} was cancelled; nothing was kept.` : `${err.message}` };
-      return false;
-    } finally {
-      this.precaching = null;
-      this.precacheAbort = null;
-      await this.refreshCached();
+      notice = { kind: 'error', text: err.name === 'AbortError' ? `Pre-caching ${target.label} was cancelled; nothing was kept.` : `${err.message}` };
     }
+    // The list is brought up to date before the outcome is announced, so what the notice says is listed.
+    await this.refreshCached().catch((e: Error) => (notice = { kind: 'error', text: `${notice.text} The list of cached models could not be read: ${e.message}` }));
+    this.precacheAbort = null;
+    this.precaching = null;
+    this.cacheNotice = notice;
+    return ok;
   }
 
   cancelPrecache(): void {

@@ -95,7 +95,7 @@ describe('lab worker: training', () => {
     const cfg = JSON.parse(files.config) as Record<string, unknown>;
     expect(cfg).toMatchObject({ peft_type: 'LORA', r: 8, lora_alpha: 16 });
     expect(files.weights.byteLength).toBeGreaterThan(1000);
-    expect(await client.api.adapterTrainedOn('overfit')).toEqual({ datasetId: null, format: null, recordIds: OVERFIT_EXAMPLES.map((_, i) => `train-${i}`), tools: [] });
+    expect(await client.api.adapterTrainedOn('overfit')).toEqual({ datasetId: null, format: null, recordIds: OVERFIT_EXAMPLES.map((_, i) => `train-${i}`), tools: [], offeredTools: [] });
     const st = await client.api.attachAdapter(model, { runId: 'overfit' });
     expect(st).toMatchObject({ attached: true, runId: 'overfit', enabled: true, merged: false, r: 8, modules: 36 });
     const tuned = await client.api.generate(model, [OVERFIT_EXAMPLES[0]!.prompt], { maxNewTokens: 12 });
@@ -299,7 +299,7 @@ describe('lab worker: training', () => {
     // Records passed in: their meta.split decides (r1 is test: never trained on; r3 validates).
     const r = await client.api.startTraining(model, { runId: 'records', lora, hyper: { steps: 1, batchSize: 2 }, maxLength: 512, data: { kind: 'records', records, format: 'compact' } });
     expect(r.status).toBe('done');
-    expect(await client.api.adapterTrainedOn('records')).toEqual({ datasetId: null, format: 'compact', recordIds: ['r0', 'r2'], tools: ['get_time', 'get_weather'] });
+    expect(await client.api.adapterTrainedOn('records')).toEqual({ datasetId: null, format: 'compact', recordIds: ['r0', 'r2'], tools: ['get_time', 'get_weather'], offeredTools: ['get_time', 'get_weather'] });
     expect(r.report).toMatchObject({ trainExamples: 2, validationExamples: 1 });
 
     // A dataset of the datasets store with a saved split (which overrides meta.split).
@@ -310,7 +310,7 @@ describe('lab worker: training', () => {
     ds.close();
     const d = await client.api.startTraining(model, { runId: 'dataset', lora, hyper: { steps: 1, batchSize: 2 }, maxLength: 512, data: { kind: 'dataset', datasetId: info.id, format: 'text' } });
     expect(d.status).toBe('done');
-    expect(await client.api.adapterTrainedOn('dataset')).toEqual({ datasetId: info.id, format: 'text', recordIds: ['r1', 'r3'], tools: ['get_news', 'get_sun'] });
+    expect(await client.api.adapterTrainedOn('dataset')).toEqual({ datasetId: info.id, format: 'text', recordIds: ['r1', 'r3'], tools: ['get_news', 'get_sun'], offeredTools: ['get_news', 'get_sun'] });
     expect(d.report).toMatchObject({ trainExamples: 2, validationExamples: 1 });
     const missing = await rejection(client.api.startTraining(model, { runId: 'nodata', lora, data: { kind: 'dataset', datasetId: 'nope', format: 'text' } }));
     expect(missing.name).toBe('NotFoundError');
