@@ -10,28 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../../../src/engine/train/checkpoint';
-import { RunStore, type RunRecord, type RunsStore } from '../../../src/runs/store';
+import { RunStore, type RunsStore } from '../../../src/runs/store';
 import { FolderRunStore } from '../../../src/runs/store_node';
+import { runRecord as run } from './run-record';
 
-const run = (id: string, modified = new Date().toISOString()): RunRecord => ({
-  id,
-  name: id,
-  created: modified,
-  modified,
-  status: 'running',
-  message: '',
-  model: { source: 'test', arch: 'llama' },
-  config: { mode: 'lora', lora: { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj'] }, options: { lr: 1e-3 }, maxLength: 32, data: { kind: 'examples' }, initSeed: 0 },
-  step: 0,
-  steps: 4,
-  losses: [],
-  lrs: [],
-  evals: [],
-  checkpointStep: null,
-  hasAdapter: false,
-  trainedOn: { datasetId: null, format: null, recordIds: [], tools: [] },
-  report: { trainExamples: 1, validationExamples: 0, dropped: [], maxLength: 32, trainableParams: 8, tokens: 0, backend: 'cpu', backendReason: 'test' },
-});
 
 function checkpoint(step: number, p: Float32Array): Checkpoint {
   return {

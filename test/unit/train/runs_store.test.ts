@@ -7,28 +7,10 @@ import { createCpuBackend } from '../../../src/engine/cpu';
 import { benchTrain } from '../../../src/engine/train/bench';
 import type { Checkpoint } from '../../../src/engine/train/checkpoint';
 import { loraTrainPlan } from '../../../src/engine/train/plan';
-import { RunStore, RUNS_DB_NAME, type RunRecord } from '../../../src/runs/store';
+import { RunStore, RUNS_DB_NAME } from '../../../src/runs/store';
 import { tinyModel } from './tiny';
+import { runRecord as run } from '../runs/run-record';
 
-const run = (id: string, modified = new Date().toISOString()): RunRecord => ({
-  id,
-  name: id,
-  created: modified,
-  modified,
-  status: 'running',
-  message: '',
-  model: { source: 'test', arch: 'llama' },
-  config: { mode: 'lora', lora: { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj'] }, options: { lr: 1e-3 }, maxLength: 32, data: { kind: 'examples' }, initSeed: 0 },
-  step: 0,
-  steps: 4,
-  losses: [],
-  lrs: [],
-  evals: [],
-  checkpointStep: null,
-  hasAdapter: false,
-  trainedOn: { datasetId: null, format: null, recordIds: [], tools: [] },
-  report: { trainExamples: 1, validationExamples: 0, dropped: [], maxLength: 32, trainableParams: 8, tokens: 0, backend: 'cpu', backendReason: 'test' },
-});
 
 afterEach(async () => {
   await RunStore.destroy(RUNS_DB_NAME);
