@@ -147,6 +147,9 @@ const api = {
   runCell(notebook, results, cellId, opts, onEvent) {
     return notebooks.runCell(notebook, results, cellId, opts, onEvent);
   },
+  previewFormat(notebook, results, datasetCellId, opts) {
+    return notebooks.previewFormat(notebook, results, datasetCellId, opts);
+  },
 } satisfies LabApi;
 
 self.addEventListener('unhandledrejection', (e) => {

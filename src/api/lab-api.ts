@@ -3,7 +3,7 @@
 // src/lib/lab-client.ts. Big arrays cross with Comlink.transfer; callbacks with Comlink.proxy.
 import type { FormatName } from '../data/formats';
 import type { LabRecord } from '../data/types';
-import type { CellResult, Notebook, Profile } from '../notebook/types';
+import type { CellResult, FormatPreview, Notebook, Profile } from '../notebook/types';
 import type { Capabilities } from '../platform/capabilities';
 import type { RunRecord, RunStatus, TrainedOn } from '../runs/store';
 import type { TrainOptions } from '../engine/train/loop';
@@ -158,6 +158,13 @@ export interface LabApi {
     opts: RunCellOptions,
     onEvent?: (e: NotebookEvent) => void,
   ): Promise<Record<string, CellResult>>;
+  /**
+   * A dataset cell's records formatted and tokenized as training will see them, with the
+   * tokenizer of the model cell that trains on it (src/notebook/runner.ts formatPreview): token
+   * counts per split, what exceeds the max length or the context, and a few examples token by
+   * token with the loss mask. Loads the dataset and model like a run would; stores nothing.
+   */
+  previewFormat(notebook: Notebook, results: Record<string, CellResult>, datasetCellId: string, opts: RunCellOptions): Promise<FormatPreview>;
 }
 
 /** Options of `runCell`. */

@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { LabApi, NotebookEvent, Progress, RunRecord } from '../api/lab-api';
 import { NotAvailableError } from './runner';
 import { IdbNotebookStore, MemoryNotebookStore, type NotebookStore } from './store';
-import type { CellResult, Notebook, Profile } from './types';
+import type { CellResult, FormatPreview, Notebook, Profile } from './types';
 
 /** The worker's API as the UI holds it (a Comlink remote). */
 export type LabApiRemote = Comlink.Remote<LabApi>;
@@ -70,6 +70,18 @@ export class NotebookClient {
       const out = await api.runCell(nb, results, cellId, { profile: opts.profile, jobId, forceBackend: this.options.forceBackend ?? null, defaultModel: this.options.defaultModel }, Comlink.proxy(onEvent));
       await Promise.all(writes);
       return out;
+    } finally {
+      if (this.job === jobId) this.job = null;
+    }
+  }
+
+  /** A dataset cell's format preview with its model's tokenizer (LabApi.previewFormat); stores nothing. */
+  async previewFormat(nb: Notebook, results: { [id: string]: CellResult }, datasetCellId: string, profile: Profile): Promise<FormatPreview> {
+    const api = this.need();
+    const jobId = `preview-${nextJob++}`;
+    this.job = jobId;
+    try {
+      return await api.previewFormat(nb, results, datasetCellId, { profile, jobId, forceBackend: this.options.forceBackend ?? null, defaultModel: this.options.defaultModel });
     } finally {
       if (this.job === jobId) this.job = null;
     }

@@ -7,7 +7,7 @@ import type { Trainer } from '../runs/trainer';
 import { IdbEvalStore, lazyEvalStore, type EvalStore } from '../eval/store';
 import { NotebookRunner } from './runner';
 import { sessionServices, type SessionServiceOptions } from './services_session';
-import type { CellResult, Notebook } from './types';
+import type { CellResult, FormatPreview, Notebook } from './types';
 
 /** Runs notebook cells on a session and trainer (one per worker). */
 export class NotebookHost {
@@ -44,7 +44,19 @@ export class NotebookHost {
     return true;
   }
 
-  private async execute(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, signal: AbortSignal, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
+  /** LabApi.previewFormat: in the same queue and on the same runner as the cells, so the model stays loaded for them. */
+  previewFormat(nb: Notebook, results: Record<string, CellResult>, datasetCellId: string, opts: RunCellOptions): Promise<FormatPreview> {
+    const ctl = new AbortController();
+    if (opts.jobId) this.jobs.set(opts.jobId, ctl);
+    const run = this.queue.then(async () => (await this.runner(nb, results, opts)).formatPreview(datasetCellId, { profile: opts.profile, signal: ctl.signal }));
+    this.queue = run.catch(() => undefined);
+    return run.finally(() => {
+      if (opts.jobId && this.jobs.get(opts.jobId) === ctl) this.jobs.delete(opts.jobId);
+    });
+  }
+
+  /** The runner of this notebook and these options (kept between calls, so loaded models stay), holding `results`. */
+  private async runner(nb: Notebook, results: Record<string, CellResult>, opts: RunCellOptions): Promise<NotebookRunner> {
     const o: SessionServiceOptions = { ...this.defaults, evalStore: this.evalStore, forceBackend: opts.forceBackend ?? null, defaultModel: opts.defaultModel ?? this.defaults.defaultModel };
     const key = JSON.stringify([nb.id, o.forceBackend, o.defaultModel]);
     if (this.current?.key !== key) {
@@ -55,6 +67,11 @@ export class NotebookHost {
     const runner = this.current.runner;
     runner.nb = nb;
     runner.results = { ...results };
+    return runner;
+  }
+
+  private async execute(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, signal: AbortSignal, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
+    const runner = await this.runner(nb, results, opts);
     // Events are fire-and-forget; the last one is awaited so every event reaches the UI first.
     let last: unknown = undefined;
     const send = (e: NotebookEvent) => {

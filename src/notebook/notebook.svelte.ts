@@ -13,7 +13,7 @@ import { cellStatuses, configHash, inputsHash } from './graph';
 import { NotebookImportError, parseNotebook } from './schema';
 import { decodeSharePayload, encodeShareLink, exportNotebook, exportFileName, shareTarget } from './share';
 import type { NotebookStore } from './store';
-import type { Cell, CellResult, CellStatus, CellType, Notebook, PlaygroundCell, Profile } from './types';
+import type { Cell, CellResult, CellStatus, CellType, FormatPreview, Notebook, PlaygroundCell, Profile } from './types';
 import { APP_VERSION } from './version';
 import { DEFAULT_MODEL_ID } from './types';
 
@@ -68,6 +68,13 @@ export interface PlaygroundStream {
 /** How many next-token probabilities the playground shows. */
 export const PLAYGROUND_TOP_K = 5;
 
+/** A dataset cell's format preview as the view shows it. */
+export interface FormatPreviewState {
+  phase: 'loading' | 'done' | 'failed';
+  preview: FormatPreview | null;
+  error: string | null;
+}
+
 let nextStream = 1;
 
 export class NotebookState {
@@ -85,6 +92,8 @@ export class NotebookState {
   /** Streamed output of playground cells (this session only; the finished text is the cell's result). */
   streams = $state.raw<{ [cellId: string]: PlaygroundStream }>({});
   private streamJob: string | null = null;
+  /** Format previews of dataset cells (this session only: they are re-made on demand, never stored). */
+  previews = $state.raw<{ [cellId: string]: FormatPreviewState }>({});
   presets = $state.raw<PresetEntry[]>([]);
   profile = $state<Profile>('full');
   statuses = $derived.by((): Record<string, CellStatus> => {
@@ -286,6 +295,26 @@ export class NotebookState {
       });
     } catch (e) {
       this.message = { kind: 'error', text: `The run stopped: ${(e as Error).message}` };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /**
+   * Tokenize a dataset cell's records with the tokenizer of the model cell that trains on it (the
+   * model is loaded in the worker if it is not yet; it stays loaded for the cells). Runs like a
+   * cell: one at a time, and Stop stops it.
+   */
+  async previewFormat(cellId: string): Promise<void> {
+    if (!this.nb || this.running) return;
+    const nb = $state.snapshot(this.nb) as Notebook;
+    this.previews = { ...this.previews, [cellId]: { phase: 'loading', preview: null, error: null } };
+    this.running = cellId;
+    try {
+      const preview = await this.client.previewFormat(nb, this.results, cellId, this.profile);
+      this.previews = { ...this.previews, [cellId]: { phase: 'done', preview, error: null } };
+    } catch (e) {
+      this.previews = { ...this.previews, [cellId]: { phase: 'failed', preview: null, error: (e as Error).message } };
     } finally {
       this.running = null;
     }

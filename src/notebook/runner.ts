@@ -35,6 +35,8 @@ import {
   type EvalSummary,
   type EvaluateCell,
   type EvaluateOutput,
+  type FormatPreview,
+  type SplitTokenStats,
   type ModelCell,
   type ModelOutput,
   type ModelSource,
@@ -46,6 +48,7 @@ import {
   type TrainOutput,
 } from './types';
 import { APP_VERSION } from './version';
+import { tokenizeExamples } from '../engine/train/data';
 
 export { NotAvailableError };
 
@@ -78,7 +81,24 @@ export interface ModelServices {
   readonly constrained?: boolean;
   /** The model's tokenizer for the chat prompt format (absent: the chat format is not available). */
   chatTokenizer?(model: string): Promise<ChatTokenizer>;
+  /** The model's tokenizer as training uses it (absent: no format preview). */
+  trainTokenizer?(model: string): Promise<TrainTokenizer>;
 }
+
+/** A model's tokenizer as the trainer uses it (src/engine/train/data.ts's Encode plus what a preview shows). */
+export interface TrainTokenizer {
+  /** `special`: add the tokenizer's special tokens (BOS…), as for a prompt. */
+  encode(text: string, special: boolean): number[];
+  /** Each token's text in context (leading spaces kept, special tokens shown): joined, they read as the decoded ids. */
+  pieces(ids: readonly number[]): string[];
+  /** The EOS id every training example ends with. */
+  eosId: number;
+  /** The model's context (max positions). */
+  contextTokens: number;
+}
+
+/** A format preview tokenizes at most this many records of each split. */
+export const FORMAT_PREVIEW_LIMIT = 2000;
 
 /** What a training service is asked to do. */
 export interface TrainRequest {
@@ -330,6 +350,76 @@ export class NotebookRunner {
         };
       }
     }
+  }
+
+  /**
+   * A dataset cell's records formatted and tokenized with a model cell's tokenizer, as the
+   * training service will see them: the first train cell on this dataset gives the model, format,
+   * max length and loss mask (else an evaluate cell on it gives model and format, else the first
+   * model cell; the mask is then completion-only and the max length the model's context). The
+   * dataset and model are made live like any input (not recorded as results).
+   */
+  async formatPreview(datasetCellId: string, opts: RunOptions, exampleCount = 3): Promise<FormatPreview> {
+    const dcell = this.cell(datasetCellId);
+    if (dcell.type !== 'dataset') throw new Error(`cell "${datasetCellId}" is a ${dcell.type} cell, not a dataset cell`);
+    const train = this.nb.cells.find((c): c is TrainCell => c.type === 'train' && c.dataset === datasetCellId);
+    const ev = this.nb.cells.find((c): c is EvaluateCell => c.type === 'evaluate' && c.dataset === datasetCellId);
+    const modelCellId = train?.model ?? ev?.model ?? this.nb.cells.find((c) => c.type === 'model')?.id;
+    if (!modelCellId) throw new NotAvailableError('token counts: this notebook has no model cell (add one; the preview uses its tokenizer)');
+    const tokenizerOf = this.services.models?.trainTokenizer;
+    if (!tokenizerOf) throw new NotAvailableError('token counts in this runner (its model service has no tokenizer)');
+    const { data } = await this.dataset(datasetCellId, opts);
+    const m = await this.model(modelCellId, opts);
+    const tok = await tokenizerOf.call(this.services.models, m.ref);
+    const format = train?.format ?? ev?.format ?? dcell.format;
+    const maxLength = train?.maxLength ?? tok.contextTokens;
+    const completionOnly = train?.completionOnly ?? true;
+    const splits: SplitTokenStats[] = [];
+    const examples: FormatPreview['examples'] = [];
+    for (const split of ['train', 'validation', 'test'] as const) {
+      opts.signal?.throwIfAborted();
+      const records = splitRecords(data, split);
+      const texts = await this.prompts(records.slice(0, FORMAT_PREVIEW_LIMIT), format, m);
+      // The trainer's own tokenization, with no length cut: lengths are compared below.
+      const { examples: tokenized } = tokenizeExamples(texts, (t, special) => tok.encode(t, special), tok.eosId, Infinity);
+      const lengths = tokenized.map((x) => x.ids.length);
+      const longest = tokenized
+        .map((x) => ({ id: texts[x.index]!.id, tokens: x.ids.length }))
+        .sort((a, b) => b.tokens - a.tokens)
+        .slice(0, 3);
+      splits.push({
+        split,
+        records: records.length,
+        measured: lengths.length,
+        meanTokens: lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : 0,
+        maxTokens: lengths.length ? Math.max(...lengths) : 0,
+        overMaxLength: lengths.filter((n) => n > maxLength).length,
+        overContext: lengths.filter((n) => n > tok.contextTokens).length,
+        longest,
+      });
+      for (const x of tokenized) {
+        if (examples.length >= exampleCount || (split !== 'train' && examples.length > 0)) break;
+        // makeBatch's targets: token i is predicted (counts in the loss) when i ≥ first.
+        const first = completionOnly ? Math.max(1, x.promptLength) : 1;
+        const pieces = tok.pieces(x.ids);
+        const tokens = x.ids.map((id, i) => ({
+          id,
+          text: pieces[i]!,
+          part: i < x.promptLength ? ('prompt' as const) : i === x.ids.length - 1 ? ('eos' as const) : ('completion' as const),
+          loss: i >= first,
+        }));
+        examples.push({
+          id: texts[x.index]!.id,
+          split,
+          promptTokens: x.promptLength,
+          completionTokens: x.ids.length - x.promptLength - 1,
+          total: x.ids.length,
+          lossTokens: tokens.filter((t) => t.loss).length,
+          tokens,
+        });
+      }
+    }
+    return { datasetCellId, modelCellId, model: m.source, trainCellId: train?.id ?? null, format, maxLength, contextTokens: tok.contextTokens, completionOnly, splits, examples };
   }
 
   private async prompts(records: LabRecord[], format: FormatName, model: LoadedModelInfo): Promise<{ id: string; prompt: string; completion: string }[]> {

@@ -223,6 +223,18 @@ export function sessionServices(session: EngineSession, trainer: Trainer, o: Ses
       async chatTokenizer(model) {
         return session.entry(model).tok as unknown as ChatTokenizer;
       },
+      async trainTokenizer(model) {
+        // The same calls as the trainer's (src/runs/trainer.ts): encode with or without special tokens, EOS = the first EOS id.
+        const { tok, lm, handle } = session.entry(model);
+        const eosId = lm.generation.eosTokenIds[0];
+        if (eosId === undefined) throw new Error(`${handle.source}: no EOS token id; training examples must end with EOS`);
+        return {
+          encode: (text, special) => tok.encode(text, { add_special_tokens: special }),
+          pieces: (ids) => tokenPieces(ids, (x) => tok.decode(x, { skip_special_tokens: false })),
+          eosId,
+          contextTokens: lm.model.config.maxPositions,
+        };
+      },
     },
     train: { train: (req, { signal, onProgress }) => train(req, signal, onProgress) },
     ...(o.evalStore ? { evalStore: o.evalStore } : {}),
@@ -233,4 +245,17 @@ export function sessionServices(session: EngineSession, trainer: Trainer, o: Ses
       constrainedGen.clear();
     },
   };
+}
+
+/**
+ * Each token's text in context: what decoding it after the token before adds. Decoded alone, a
+ * SentencePiece token loses its leading space and a byte-level one may be half a character.
+ */
+export function tokenPieces(ids: readonly number[], decode: (ids: number[]) => string): string[] {
+  return ids.map((id, i) => {
+    if (i === 0) return decode([id]);
+    const prev = decode([ids[i - 1]!]);
+    const both = decode([ids[i - 1]!, id]);
+    return both.startsWith(prev) ? both.slice(prev.length) : decode([id]);
+  });
 }

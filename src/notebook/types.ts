@@ -253,6 +253,52 @@ export interface DatasetOutput {
   provenance: string;
 }
 
+/** One token of a previewed example, as the trainer sees it. */
+export interface PreviewToken {
+  id: number;
+  /** The token decoded alone (special tokens kept). */
+  text: string;
+  part: 'prompt' | 'completion' | 'eos';
+  /** Whether this token is a loss target (the trainer's mask: completion-only or every next token). */
+  loss: boolean;
+}
+
+/** Token lengths of one split, as the trainer tokenizes them. */
+export interface SplitTokenStats {
+  split: 'train' | 'validation' | 'test';
+  records: number;
+  /** How many were tokenized (at most FORMAT_PREVIEW_LIMIT of each split). */
+  measured: number;
+  meanTokens: number;
+  maxTokens: number;
+  /** Longer than the max length: training leaves them out (train, validation). */
+  overMaxLength: number;
+  /** Longer than the model's context. */
+  overContext: number;
+  /** The longest few, longest first. */
+  longest: { id: string; tokens: number }[];
+}
+
+/**
+ * A dataset cell's records formatted and tokenized with a model cell's tokenizer, exactly as the
+ * training service does it (src/engine/train/data.ts): prompt with special tokens, completion,
+ * EOS; loss targets as makeBatch counts them. Made on demand (LabApi.previewFormat), not stored.
+ */
+export interface FormatPreview {
+  datasetCellId: string;
+  modelCellId: string;
+  /** The model whose tokenizer was used. */
+  model: string;
+  /** The train cell whose format, max length and loss mask the preview follows; null when no train cell uses this dataset. */
+  trainCellId: string | null;
+  format: FormatName;
+  maxLength: number;
+  contextTokens: number;
+  completionOnly: boolean;
+  splits: SplitTokenStats[];
+  examples: { id: string; split: 'train' | 'validation' | 'test'; promptTokens: number; completionTokens: number; total: number; lossTokens: number; tokens: PreviewToken[] }[];
+}
+
 export interface ModelOutput {
   type: 'model';
   source: string;
