@@ -177,6 +177,23 @@ describe('notebook, whole preset (built app)', () => {
       await page.locator('[data-cell="after"]').screenshot({ path: artifact('notebook-all-5-after.png') });
       await page.locator('[data-cell="stress"]').screenshot({ path: artifact('notebook-all-6-stress.png') });
 
+      // The recipe's format preview: tokens per split with lab-default's tokenizer, and the loss mask on the tokens.
+      const data = page.locator('[data-cell="tc101"]');
+      await data.getByRole('button', { name: 'Count tokens' }).click();
+      const preview = data.getByRole('region', { name: 'Format preview of tc101' });
+      await expect.poll(async () => preview.locator('tr[data-split]').count(), { timeout: 60_000 }).toBe(3);
+      expect(await preview.textContent()).toContain('Tokenizer of ');
+      const ex = preview.locator('figure[data-example]').first();
+      const caption = /(\d+) prompt \+ (\d+) answer \+ 1 end token = (\d+) tokens; (\d+) count in the loss/.exec((await ex.locator('figcaption').textContent()) ?? '');
+      expect(caption).not.toBeNull();
+      const [promptTokens, answerTokens, total, counted] = caption!.slice(1).map(Number) as [number, number, number, number];
+      expect(await ex.locator('.tok').count()).toBe(total);
+      expect(await ex.locator('.tok.loss').count()).toBe(counted);
+      // The preset trains on the answer only: the answer and its end token count.
+      expect(counted).toBe(answerTokens + 1);
+      expect(promptTokens + answerTokens + 1).toBe(total);
+      await data.screenshot({ path: artifact('notebook-all-8-format-preview.png') });
+
       // Reload: every result comes back from IndexedDB, as it was shown.
       await page.reload();
       await openToolCalls101(page);
