@@ -48,6 +48,9 @@ const command: Command = {
     '  --backend auto|wasm|cpu   engine backend (default auto: the WebAssembly SIMD kernels where this Node has',
     '                   them, else plain TypeScript; cpu gives the numbers of the browser with its worker forced',
     '                   to cpu)',
+    '  --tokens ID      run nothing: print the format preview of dataset cell ID (token counts per split with the',
+    '                   tokenizer of the model cell that trains on it, what exceeds the max length or the context,',
+    '                   and the first example with the tokens that count in the loss between ⟦ and ⟧)',
   ].join('\n'),
   options: {
     profile: { type: 'string' },
@@ -55,6 +58,7 @@ const command: Command = {
     store: { type: 'string' },
     'default-model': { type: 'string' },
     only: { type: 'string' },
+    tokens: { type: 'string' },
     ...BACKEND_OPTION,
   },
   async run(args) {
@@ -81,6 +85,19 @@ const command: Command = {
         if (r) process.stderr.write(`${id}: ${(r as { status: string }).status}\n`);
       },
     };
+    const tokens = args.values.tokens as string | undefined;
+    if (tokens) {
+      try {
+        const { examples, ...preview } = await runner.formatPreview(tokens, opts, 1);
+        const ex = examples[0];
+        // The text with each run of loss-counted tokens between ⟦ and ⟧.
+        const marked = ex?.tokens.map((t, i, all) => `${t.loss && !all[i - 1]?.loss ? '⟦' : ''}${t.text}${t.loss && !all[i + 1]?.loss ? '⟧' : ''}`).join('');
+        console.log(JSON.stringify({ ...preview, example: ex && { id: ex.id, promptTokens: ex.promptTokens, completionTokens: ex.completionTokens, lossTokens: ex.lossTokens, marked } }, null, 2));
+        return undefined;
+      } finally {
+        await services.dispose();
+      }
+    }
     let engine: ReturnType<typeof engineMemory> | null = null;
     try {
       const only = (args.values.only as string | undefined)?.split(',').filter(Boolean);

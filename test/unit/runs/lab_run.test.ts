@@ -82,4 +82,28 @@ describe('lab run', () => {
     expect(second.cells.find((c) => c.id === 'train')!.status).toBe('done');
     expect(JSON.parse(await readFile(runFile, 'utf8'))).toEqual(run);
   });
+
+  it('--tokens ID prints the dataset cell\'s format preview and runs nothing', async () => {
+    const nb = toyNotebook(MODEL);
+    nb.cells.push({ ...(defaultCell('train', 'train', nb.cells) as TrainCell), maxLength: 160 });
+    const file = join(dir, 'tokens.json');
+    await writeFile(file, JSON.stringify(nb));
+    const store = join(dir, 'tokens-store');
+    const p = (await labRun({ store, tokens: 'toy', backend: 'cpu' }, file)) as unknown as {
+      trainCellId: string;
+      maxLength: number;
+      splits: { split: string; records: number; overMaxLength: number; maxTokens: number }[];
+      example: { promptTokens: number; lossTokens: number; completionTokens: number; marked: string };
+    };
+    expect(p.trainCellId).toBe('train');
+    expect(p.splits.map((s) => [s.split, s.records])).toEqual([['train', 14], ['validation', 4], ['test', 0]]);
+    // The toy set's longest training example is longer than 160 tokens with stories260K's tokenizer.
+    expect(p.splits[0]!.maxTokens).toBeGreaterThan(160);
+    expect(p.splits[0]!.overMaxLength).toBeGreaterThan(0);
+    // Completion-only loss: one marked run, the answer and its end token, at the end.
+    expect(p.example.lossTokens).toBe(p.example.completionTokens + 1);
+    expect(p.example.marked.match(/⟦/g)).toHaveLength(1);
+    expect(p.example.marked).toMatch(/⟦ ?\{.*\}<\/s>⟧$/s);
+    expect(existsSync(join(store, 'runs'))).toBe(false);
+  });
 });
