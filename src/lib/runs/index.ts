@@ -1,4 +1,3 @@
 export * from './peft';
 export * from './files';
-export * from './svg-export';
 export * from './listing';

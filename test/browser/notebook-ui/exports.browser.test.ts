@@ -5,8 +5,8 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import LossCurve from '../../../src/components/notebook/LossCurve.svelte';
 import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte';
-import { svgPng, svgText } from '../../../src/components/notebook/chart-export';
 import { seedToySet } from '../../../src/data/generators/seed';
+import { chartPng, chartSvg, exportScale } from '../../../src/lib/chart-export';
 import { scorePredictions } from '../../../src/eval/scoring';
 import { NotebookState } from '../../../src/notebook/notebook.svelte';
 import { exportNotebook } from '../../../src/notebook/share';
@@ -43,25 +43,53 @@ const evaluation = (cellId: string): CellResult => ({
 });
 
 describe('chart export', () => {
-  it('writes a stand-alone SVG without CSS variables and a PNG twice its size', async () => {
+  it('writes a stand-alone SVG without CSS variables and a PNG of its rendered size × the export scale', async () => {
     const target = host();
     const app = mount(LossCurve, { target, props: { points: [[1, 5.7], [2, 5.1], [3, 4.6]], validation: [[2, 5.3], [3, 5.0]] } });
     cleanups.push(() => unmount(app));
     flushSync();
     const svg = target.querySelector('svg')!;
     expect(target.querySelector('button[aria-label="Export the loss curve as SVG"]')).not.toBeNull();
-    const text = svgText(svg);
+    const text = chartSvg(svg);
     expect(text).not.toMatch(/var\(|currentColor/);
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     expect(doc.querySelector('parsererror')).toBeNull();
     expect(doc.documentElement.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
     expect(doc.querySelector('path.train')?.getAttribute('d')).toBe(svg.querySelector('path.train')!.getAttribute('d'));
     expect(doc.querySelector('path.validation')?.getAttribute('stroke')).toMatch(/^rgb/);
-    const png = await svgPng(svg);
+    const png = await chartPng(svg);
     expect(png.type).toBe('image/png');
     expect([...new Uint8Array(await png.slice(0, 8).arrayBuffer())]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     const bmp = await createImageBitmap(png);
-    expect([bmp.width, bmp.height]).toEqual([640, 240]);
+    // 320 × 120 on the page (no CSS size); exportScale() is 2 on this 1× screen: 640 × 240.
+    expect([svg.getBoundingClientRect().width, svg.getBoundingClientRect().height]).toEqual([320, 120]);
+    expect([bmp.width, bmp.height]).toEqual([320 * exportScale(), 120 * exportScale()]);
+  });
+
+  it('the PNG button downloads the picture, and says why when the chart is hidden', async () => {
+    const target = host();
+    const app = mount(LossCurve, { target, props: { points: [[1, 5.7], [2, 5.1]], name: 'my-curve' } });
+    cleanups.push(() => unmount(app));
+    flushSync();
+    const png = target.querySelector<HTMLButtonElement>('button[aria-label="Export the loss curve as PNG"]')!;
+    const clicked: { name: string; blob: Promise<Blob> }[] = [];
+    const orig = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push({ name: this.download, blob: fetch(this.href).then((r) => r.blob()) });
+    };
+    cleanups.push(() => (HTMLAnchorElement.prototype.click = orig));
+    png.click();
+    for (let t = 0; t < 200 && !clicked.length; t++) await new Promise((r) => setTimeout(r, 10));
+    expect(clicked.map((c) => c.name)).toEqual(['my-curve.png']);
+    const bmp = await createImageBitmap(await clicked[0]!.blob);
+    expect([bmp.width, bmp.height]).toEqual([320 * exportScale(), 120 * exportScale()]);
+
+    target.querySelector('svg')!.style.display = 'none';
+    png.click();
+    for (let t = 0; t < 200 && !target.querySelector('[role="alert"]'); t++) await new Promise((r) => setTimeout(r, 10));
+    flushSync();
+    expect(target.querySelector('[role="alert"]')?.textContent).toMatch(/^The PNG could not be made: the chart is not rendered \(it or a parent has display: none/);
+    expect(clicked).toHaveLength(1);
   });
 });
 

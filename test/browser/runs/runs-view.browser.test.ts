@@ -13,6 +13,7 @@ import { comparisonToCsv, compareRuns } from '../../../src/eval/compare';
 import { comparisonCsv, parseCsv } from '../../../src/eval/csv';
 import { IdbEvalStore } from '../../../src/eval/store';
 import { OVERFIT_EXAMPLES, OVERFIT_LORA } from '../../../src/engine/train/overfit';
+import { backgroundBehind, exportScale } from '../../../src/lib/chart-export';
 import { startLab, type LabClient } from '../../../src/lib/lab-client';
 import { baselineAndTuned } from '../../unit/runs-view/reports';
 
@@ -141,21 +142,32 @@ describe('runs view: evaluation reports', () => {
     expect(await downloads[2]!.blob.text()).toContain(`difference,after LoRA · test - baseline · test,exactMatch,${em.diff}`);
     downloads = [];
 
-    // The chart as SVG (standalone: no CSS variables, xmlns, a background) and PNG (2× its size).
+    // The chart as SVG (standalone: no CSS variables, xmlns, a background) and PNG (its rendered
+    // size × exportScale(): 2× on this 1× screen). The chart has no CSS size, so it renders at its
+    // width/height attributes.
+    const svg = target.querySelector('figure svg')!;
+    const [w, h] = [Number(svg.getAttribute('width')), Number(svg.getAttribute('height'))];
+    const box = svg.getBoundingClientRect();
+    expect([box.width, box.height]).toEqual([w, h]);
+    expect(w).toBe(560);
     button(target, 'Export chart as SVG').click();
     await until(() => downloads.length === 1, 'the SVG download');
     const svgText = await downloads[0]!.blob.text();
     expect(downloads[0]!.name).toBe('compare-baseline-test-vs-after-LoRA-test.svg');
     expect(svgText).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svgText).not.toMatch(/var\(|currentColor/);
-    const svg = target.querySelector('figure svg')!;
-    const [w, h] = [Number(svg.getAttribute('width')), Number(svg.getAttribute('height'))];
+    const file = new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement;
+    expect([file.getAttribute('width'), file.getAttribute('height'), file.getAttribute('viewBox')]).toEqual([String(w), String(h), `0 0 ${w} ${h}`]);
+    const bgFill = file.firstElementChild!.getAttribute('fill')!;
+    expect(bgFill).toBe(backgroundBehind(svg));
+    expect(file.querySelectorAll('rect.bar')).toHaveLength(svg.querySelectorAll('rect.bar').length);
     button(target, 'Export chart as PNG').click();
     await until(() => downloads.length === 2, 'the PNG download');
     expect(downloads[1]!.name).toBe('compare-baseline-test-vs-after-LoRA-test.png');
     expect(downloads[1]!.blob.type).toBe('image/png');
     const bmp = await createImageBitmap(downloads[1]!.blob);
-    expect([bmp.width, bmp.height]).toEqual([2 * w, 2 * h]);
+    const k = exportScale();
+    expect([bmp.width, bmp.height]).toEqual([Math.round(k * w), Math.round(k * h)]);
     // Something was drawn: not every pixel is the background.
     const c = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
     c.drawImage(bmp, 0, 0);
@@ -163,6 +175,11 @@ describe('runs view: evaluation reports', () => {
     const distinct = new Set<number>();
     for (let i = 0; i < px.length; i += 4) distinct.add((px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!);
     expect(distinct.size).toBeGreaterThan(4);
+    // The corner is the background rectangle, in the page's colour behind the chart.
+    const probe = new OffscreenCanvas(1, 1).getContext('2d')!;
+    probe.fillStyle = bgFill;
+    probe.fillRect(0, 0, 1, 1);
+    expect([...px.slice(0, 4)]).toEqual([...probe.getImageData(0, 0, 1, 1).data]);
   });
 
   it('delete asks first: Escape and Cancel keep the report, Delete removes it from IndexedDB', async () => {

@@ -1,11 +1,10 @@
-// The Runs view's pure helpers: the peft snippet and base-model names, export file names, PNG
-// sizing, run rows and search, report search, unique names, comparisons of real scored reports
-// and filtering their flips by error label.
+// The Runs view's pure helpers: the peft snippet and base-model names, export file names, run rows
+// and search, report search, unique names, comparisons of real scored reports and filtering their
+// flips by error label. (PNG sizing of chart exports: test/unit/lib/chart-export.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { filterFlips } from '../../../src/eval/compare';
 import { adapterFolderName, baseModelRef, peftSnippet } from '../../../src/lib/runs/peft';
 import { comparisonFileName, fileStem, reportFileName } from '../../../src/lib/runs/files';
-import { pngSize } from '../../../src/lib/runs/svg-export';
 import { compareReports, filterReports, filterRuns, flipLabels, modelName, runRow, uniqueNames } from '../../../src/lib/runs/listing';
 import type { RunRecord } from '../../../src/runs/store';
 import { baselineAndTuned, buildReport, testRecords } from './reports';
@@ -48,18 +47,6 @@ describe('export file names', () => {
     expect(comparisonFileName(['baseline · test', 'after LoRA · test'], 'csv')).toBe('compare-baseline-test-vs-after-LoRA-test.csv');
     expect(comparisonFileName(['a', 'b', 'c', 'd'], 'png')).toBe('compare-a-vs-b-and-2-more.png');
     expect(() => comparisonFileName(['a'], 'svg')).toThrow(/at least two reports, got 1/);
-  });
-});
-
-describe('svg → png sizing', () => {
-  it('scales the chart and caps the pixel count keeping the aspect ratio', () => {
-    expect(pngSize(560, 200)).toEqual({ width: 1120, height: 400 });
-    expect(pngSize(560, 200, 1)).toEqual({ width: 560, height: 200 });
-    const big = pngSize(10_000, 5_000, 2, 1_000_000);
-    expect(big.width * big.height).toBeLessThanOrEqual(1_000_000 + big.width + big.height);
-    expect(big.width / big.height).toBeCloseTo(2, 2);
-    expect(() => pngSize(0, 100)).toThrow(/no size \(0 × 100\)/);
-    expect(() => pngSize(10, 10, -1)).toThrow(/scale must be positive/);
   });
 });
 
