@@ -9,6 +9,7 @@ import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte
 import { LAST_OPEN_KEY, NotebookState } from '../../../src/notebook/notebook.svelte';
 import { IdbNotebookStore, NOTEBOOK_DB_NAME } from '../../../src/notebook/store';
 import type { CellResult } from '../../../src/notebook/types';
+import { until as waitUntil } from '../until';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -28,14 +29,7 @@ async function openView(dbName: string): Promise<{ state: NotebookState; target:
   return { state, target, store };
 }
 
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 30_000) => waitUntil(cond, what, ms);
 
 const order = (target: HTMLElement) => [...target.querySelectorAll('article.cell')].map((c) => c.getAttribute('data-cell'));
 function click(target: HTMLElement, label: string): void {

@@ -10,18 +10,12 @@ import { defaultCell, newNotebook } from '../../../src/notebook/cells';
 import { NotebookState } from '../../../src/notebook/notebook.svelte';
 import { IdbNotebookStore } from '../../../src/notebook/store';
 import type { Cell, PlaygroundCell, TrainCell } from '../../../src/notebook/types';
+import { until as waitUntil } from '../until';
 
 let client: LabClient | null = null;
 afterAll(() => client?.terminate());
 
-async function until(cond: () => boolean, what: string, ms = 90_000): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 90_000) => waitUntil(cond, what, ms);
 
 describe('playground cell', () => {
   it('streams token by token, stores the answer, matches the runner, restores the adapter state, and stops', async () => {

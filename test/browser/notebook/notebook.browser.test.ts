@@ -8,6 +8,7 @@ import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte
 import { NotebookState } from '../../../src/notebook/notebook.svelte';
 import { IdbNotebookStore } from '../../../src/notebook/store';
 import type { Notebook } from '../../../src/notebook/types';
+import { until as waitUntil } from '../until';
 
 const mounted: { app: Record<string, unknown>; target: HTMLElement; store: IdbNotebookStore }[] = [];
 let lab: Promise<LabClient> | null = null;
@@ -35,14 +36,7 @@ async function openView(dbName: string): Promise<{ state: NotebookState; target:
   return { state, target, store };
 }
 
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 20_000) => waitUntil(cond, what, ms);
 
 const statusOf = (target: HTMLElement, id: string) => target.querySelector(`[data-cell="${id}"]`)?.getAttribute('data-status');
 

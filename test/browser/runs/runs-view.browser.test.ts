@@ -16,6 +16,7 @@ import { OVERFIT_EXAMPLES, OVERFIT_LORA } from '../../../src/engine/train/overfi
 import { backgroundBehind, exportScale } from '../../../src/lib/chart-export';
 import { startLab, type LabClient } from '../../../src/lib/lab-client';
 import { baselineAndTuned } from '../../unit/runs-view/reports';
+import { until as waitUntil } from '../until';
 
 const views: { app: Record<string, unknown>; target: HTMLElement }[] = [];
 const stores: IdbEvalStore[] = [];
@@ -56,14 +57,7 @@ function show(state: RunsState): HTMLElement {
   return target;
 }
 
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 20_000) => waitUntil(cond, what, ms);
 
 const button = (root: ParentNode, text: string | RegExp) =>
   [...root.querySelectorAll('button')].find((b) => (typeof text === 'string' ? b.textContent?.trim() === text || b.getAttribute('aria-label') === text : text.test(b.textContent ?? ''))) as HTMLButtonElement;

@@ -10,6 +10,7 @@ import { toolcalls101 } from '../../../src/data/generators/recipes';
 import type { LabRecord, ToolCallRecord } from '../../../src/data/types';
 import { DatasetsState } from '../../../src/lib/datasets/datasets.svelte';
 import DatasetsPanel from '../../../src/components/datasets/DatasetsPanel.svelte';
+import { until as waitUntil } from '../until';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -34,14 +35,7 @@ async function openView() {
   return { store, ds, target };
 }
 
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what} (${document.querySelector("[data-testid=notice]")?.textContent ?? "no notice"})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 20_000) => waitUntil(cond, what, ms, () => document.querySelector("[data-testid=notice]")?.textContent ?? "no notice");
 
 const button = (root: ParentNode, label: string) => {
   const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === label || x.getAttribute('aria-label') === label);

@@ -10,6 +10,7 @@ import { ModelsState } from '../../../src/lib/models/models.svelte';
 import { CACHE_CHANGED_EVENT, HUB_CACHE, precacheModel, precacheTarget, RUNTIME_CACHE, type PrecacheProgress } from '../../../src/lib/models/precache';
 import ModelsPanel from '../../../src/components/models/ModelsPanel.svelte';
 import OnlineIndicator from '../../../src/components/models/OnlineIndicator.svelte';
+import { until as waitUntil } from '../until';
 
 const TINY = '/fixtures/tiny-gpt2/';
 const TINY_FILES = ['config.json', 'tokenizer.json', 'generation_config.json', 'tokenizer_config.json', 'model.safetensors'];
@@ -35,14 +36,7 @@ function show<P extends Record<string, any>>(component: Component<P>, props: P):
   return target;
 }
 
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const t0 = performance.now();
-  while (!(await cond())) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out waiting for ${what} (${document.querySelector('[role=alert]')?.textContent ?? 'no alert'})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  flushSync();
-}
+const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 30_000) => waitUntil(cond, what, ms, () => document.querySelector('[role=alert]')?.textContent ?? 'no alert');
 
 const button = (root: ParentNode, label: string) => {
   const b = [...root.querySelectorAll('button')].find((x) => x.textContent?.trim() === label || x.getAttribute('aria-label') === label);
