@@ -1,6 +1,10 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { applyTheme, readTheme } from './lib/theme';
+
+// The stored theme first, before anything is drawn (the CSP forbids an inline script in index.html).
+applyTheme(readTheme());
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -14,7 +14,21 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
-/** Render markdown to HTML that is safe to inject (no raw HTML, no script URLs). */
+// Headings sit under the cell's own title (an h3), so `#` becomes an h4, `##` an h5 and deeper ones an
+// h6: the page's heading outline stays in order for screen readers. data-level keeps the author's
+// level, which the view uses for the size.
+const HEADING_SHIFT = 3;
+for (const rule of ['heading_open', 'heading_close'] as const) {
+  md.renderer.rules[rule] = (tokens, idx, options, _env, self) => {
+    const t = tokens[idx]!;
+    const level = Number(t.tag.slice(1));
+    t.tag = `h${Math.min(6, level + HEADING_SHIFT)}`;
+    if (rule === 'heading_open') t.attrSet('data-level', String(level));
+    return self.renderToken(tokens, idx, options);
+  };
+}
+
+/** Render markdown to HTML that is safe to inject (no raw HTML, no script URLs); headings start at h4. */
 export function renderMarkdown(source: string): string {
   return md.render(source);
 }

@@ -138,7 +138,7 @@ describe('the default route', () => {
     await until(() => target.querySelectorAll('article.cell').length > 0, 'Tool calls 101 to open');
     expect(target.querySelector('main')?.getAttribute('data-view')).toBe('notebook');
     expect(target.querySelector('.toolbar h2')?.textContent).toBe('Tool calls 101');
-    expect(target.querySelector('[data-cell="intro"] h1')?.textContent).toBe('Tool calls 101');
+    expect(target.querySelector('[data-cell="intro"] h4[data-level="1"]')?.textContent).toBe('Tool calls 101');
     const statuses = [...target.querySelectorAll('article.cell')].map((c) => c.getAttribute('data-status'));
     expect(statuses.length).toBe(14);
     expect(new Set(statuses)).toEqual(new Set(['idle']));

@@ -51,7 +51,7 @@ describe('notebook view', () => {
     await until(() => state.nb !== null, 'the preset to open');
     const cells = [...target.querySelectorAll('article.cell')];
     expect(cells.map((c) => c.getAttribute('data-cell'))).toEqual(state.nb!.cells.map((c) => c.id));
-    expect(target.querySelector('[data-cell="intro"] h1')?.textContent).toBe('Tool calls 101');
+    expect(target.querySelector('[data-cell="intro"] h4[data-level="1"]')?.textContent).toBe('Tool calls 101');
     // Made for this lab and its default model: no pin notice; a notebook pinned to another default model shows one.
     expect(target.querySelector('.pin')).toBeNull();
     state.nb!.defaultModel = 'lab-default@1';

@@ -59,9 +59,10 @@ describe('share links', () => {
 });
 
 describe('markdown', () => {
-  it('renders ordinary markdown', () => {
+  it('renders ordinary markdown; headings start at h4, under the cell title (an h3)', () => {
+    expect(renderMarkdown('## Sub\n\n#### Deep')).toBe('<h5 data-level="2">Sub</h5>\n<h6 data-level="4">Deep</h6>\n');
     expect(renderMarkdown('# Title\n\n**bold** [lab](https://example.org)')).toBe(
-      '<h1>Title</h1>\n<p><strong>bold</strong> <a href="https://example.org" target="_blank" rel="noopener noreferrer">lab</a></p>\n',
+      '<h4 data-level="1">Title</h4>\n<p><strong>bold</strong> <a href="https://example.org" target="_blank" rel="noopener noreferrer">lab</a></p>\n',
     );
   });
 
