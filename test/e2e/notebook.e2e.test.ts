@@ -207,6 +207,36 @@ describe('notebook, whole preset (built app)', () => {
     }
   });
 
+  it('keeps the open notebook, its profile and a running training when the user visits another view and comes back', async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${url}#/notebook`);
+      await waitForLab(page);
+      await openToolCalls101(page);
+      await page.getByLabel('Profile').selectOption('smoke');
+      await page.locator('[data-cell="model"]').getByLabel('Backend').selectOption('wasm');
+      await page.getByRole('button', { name: 'Run LoRA fine-tuning', exact: true }).click();
+      await expect.poll(async () => page.locator('[data-cell="lora"] .live').count(), { timeout: 120_000, interval: 100 }).toBe(1);
+      const views = page.getByRole('navigation', { name: 'Views' });
+      await views.getByRole('link', { name: 'Datasets' }).click();
+      await expect.poll(async () => page.locator('main').getAttribute('data-view')).toBe('datasets');
+      await views.getByRole('link', { name: 'Notebook' }).click();
+      // The same notebook with the same profile; the training is still shown as running (or has finished meanwhile).
+      await expect.poll(async () => page.locator('[data-cell="lora"]').count(), { timeout: 30_000 }).toBe(1);
+      expect(await page.getByLabel('Profile').inputValue()).toBe('smoke');
+      expect(await page.locator('[data-cell="model"]').getByLabel('Backend').inputValue()).toBe('wasm');
+      expect(['running', 'done']).toContain(await cellStatus(page, 'lora'));
+      await expect.poll(async () => cellStatus(page, 'lora'), { timeout: 240_000, interval: 500 }).toBe('done');
+      expect(await page.locator('[data-cell="lora"] .result figcaption').textContent()).toMatch(/over 20 steps/);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('exports, clears storage, imports the same configuration; refuses a damaged and a newer file without changing anything', async () => {
     const browser = await launch();
     try {
