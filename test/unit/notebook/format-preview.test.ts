@@ -84,6 +84,24 @@ describe('format preview (Node, real tokenizers)', () => {
     await services.dispose();
   });
 
+  it('the chat format goes through the model\'s own template: its special tokens are prompt tokens, shown as text', async () => {
+    const nb = toyNotebook(resolve('../shared/fixtures/tiny-qwen2'));
+    nb.cells.push({ ...(defaultCell('train', 'train', nb.cells) as TrainCell), format: 'chat' });
+    const services = await nodeSessionServices({ defaultModel: null });
+    const p = await new NotebookRunner(nb, services).formatPreview('toy', { profile: 'smoke' }, 1);
+    expect(p.format).toBe('chat');
+    expectMaskOfMakeBatch(p);
+    const ex = p.examples[0]!;
+    const prompt = ex.tokens.filter((t) => t.part === 'prompt').map((t) => t.text);
+    expect(prompt).toContain('<|im_start|>');
+    // tiny-qwen2's Metaspace pre-tokenizer starts each text piece after a special token with "▁", so
+    // the preview shows " assistant": that is the token the model reads.
+    expect(prompt.join('')).toMatch(/<\|im_start\|> ?assistant\n$/);
+    // The answer is the template's own tool-call turn (Qwen2: a <tool_call> block with the JSON call).
+    expect(ex.tokens.filter((t) => t.part === 'completion').map((t) => t.text).join('')).toMatch(/<tool_call>\s*\{"name": "\w+".*\}/s);
+    await services.dispose();
+  });
+
   it('says what to do when the notebook has no model cell, and refuses a cell that is not a dataset', async () => {
     const nb = toyNotebook(STORIES);
     nb.cells = nb.cells.filter((c) => c.type === 'dataset' || c.type === 'markdown');
