@@ -18,11 +18,13 @@
 //   backward ops, sum_squares, scale, dropout): O(size) loops that the cpu backend runs on the
 //   same storage.
 //
+// Every op checks its shapes with the contract shared by all backends (../op_checks.ts), so a
+// wrong call throws what the cpu and webgpu backends throw for it.
+//
 // Legend: M rows, K in features, N out features, C channels, B batch, T positions, Smax cache slots,
 // H heads, Hkv kv heads, D head dim.
 import {
   rowChunks,
-  rowsShape,
   type AdamWParams,
   type AttentionParams,
   type Backend,
@@ -34,20 +36,9 @@ import {
   type TrainBackend,
 } from '../backend';
 import { CpuBackend, CpuTensor } from '../cpu';
+import * as check from '../op_checks';
+import { fmt } from '../op_checks';
 import { createWasmKernels, type WasmKernels, type WasmKernelsInfo, type WasmKernelsOptions } from './kernels';
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`bad shape [${shape.join(', ')}]`);
-    n *= d;
-  }
-  return n;
-}
-
-function fmt(t: Tensor): string {
-  return `${t.label || 'tensor'} [${t.shape.join(', ')}]`;
-}
 
 /** Counts of ops that ran on the SIMD kernels (tests assert the fast path ran). */
 export interface WasmOpCounts {
@@ -112,8 +103,7 @@ export class WasmBackend implements TrainBackend {
   // ---- memory --------------------------------------------------------------------------------
 
   private make(shape: readonly number[], dtype: 'f32' | 'i32', data: Float32Array | Int32Array | undefined, label: string): Tensor {
-    const n = sizeOf(shape);
-    if (data && data.length !== n) throw new TypeError(`tensor ${label}: data has ${data.length} elements, shape needs ${n}`);
+    const n = check.tensorSize(shape, data, label);
     let ptr = -1;
     let store: Float32Array | Int32Array;
     if (this.inKernelMemory) {
@@ -202,22 +192,14 @@ export class WasmBackend implements TrainBackend {
 
   private f32(t: Tensor): Float32Array {
     const c = this.own(t);
-    if (c.dtype !== 'f32') throw new TypeError(`${fmt(t)} must be f32`);
+    check.dtype(c, 'f32');
     return c.data as Float32Array;
   }
 
   private i32(t: Tensor): Int32Array {
     const c = this.own(t);
-    if (c.dtype !== 'i32') throw new TypeError(`${fmt(t)} must be i32`);
+    check.dtype(c, 'i32');
     return c.data as Int32Array;
-  }
-
-  private last(t: Tensor): number {
-    return t.shape[t.shape.length - 1] ?? 1;
-  }
-
-  private sameSize(op: string, a: Tensor, b: Tensor): void {
-    if (a.size !== b.size) throw new TypeError(`${op}: ${fmt(a)} and ${fmt(b)} differ in size`);
   }
 
   /**
@@ -234,13 +216,8 @@ export class WasmBackend implements TrainBackend {
   matmul_forward(out: Tensor, x: Tensor, w: Rows, bias: Tensor | null, opts: MatmulOptions = {}): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    const [N, K] = rowsShape(w);
-    if (this.last(x) !== K) throw new TypeError(`matmul_forward: ${fmt(x)} has ${this.last(x)} features, W has ${K}`);
-    if (this.last(out) !== N) throw new TypeError(`matmul_forward: ${fmt(out)} has ${this.last(out)} outputs, W has ${N}`);
-    const M = xi.length / K;
-    if (o.length !== M * N) throw new TypeError(`matmul_forward: ${fmt(out)} vs ${fmt(x)} rows`);
     const b = bias ? this.f32(bias) : null;
-    if (b && b.length !== N) throw new TypeError(`matmul_forward: bias ${fmt(bias!)} vs N ${N}`);
+    const { M, N, K } = check.matmul_forward(out, x, w, bias);
     let n0 = 0;
     for (const c of rowChunks(w)) {
       const wc = this.f32(c);
@@ -255,12 +232,8 @@ export class WasmBackend implements TrainBackend {
     const o = this.f32(out);
     const xi = this.f32(x);
     const wi = this.f32(w);
-    if (o.length !== xi.length) throw new TypeError(`rmsnorm_forward: ${fmt(out)} and ${fmt(x)} differ in size`);
-    const C = wi.length;
-    if (this.last(x) % C !== 0) throw new TypeError(`rmsnorm_forward: ${fmt(x)} rows are not multiples of ${C}`);
-    const M = xi.length / C;
     const r = rstd ? this.f32(rstd) : null;
-    if (r && r.length !== M) throw new TypeError(`rmsnorm_forward: rstd ${fmt(rstd!)} vs M ${M}`);
+    const { M, C } = check.rmsnorm_forward(out, x, w, rstd);
     this.kernels.rmsnorm_forward(o, r ?? new Float32Array(M), xi, wi, M, C, eps);
     this.counts.rmsnorm++;
   }
@@ -270,28 +243,17 @@ export class WasmBackend implements TrainBackend {
     const xi = this.f32(x);
     const wi = this.f32(w);
     const bi = this.f32(b);
-    if (o.length !== xi.length || wi.length !== bi.length) throw new TypeError(`layernorm_forward: ${fmt(out)}, ${fmt(x)}, ${fmt(w)}, ${fmt(b)} sizes differ`);
-    const C = wi.length;
-    if (this.last(x) % C !== 0) throw new TypeError(`layernorm_forward: ${fmt(x)} rows are not multiples of ${C}`);
-    const M = xi.length / C;
     const mu = mean ? this.f32(mean) : null;
     const r = rstd ? this.f32(rstd) : null;
-    if ((mu && mu.length !== M) || (r && r.length !== M)) throw new TypeError(`layernorm_forward: mean/rstd must have ${M} elements`);
+    const { M, C } = check.layernorm_forward(out, x, w, b, mean, rstd);
     this.kernels.layernorm_forward(o, mu ?? new Float32Array(M), r ?? new Float32Array(M), xi, wi, bi, M, C, eps);
     this.counts.layernorm++;
   }
 
   attention_forward(out: Tensor, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, p: AttentionParams, att?: Tensor | null): void {
-    const { heads: H, kvHeads: Hkv, headDim: D, past } = p;
-    if (q.shape.length !== 3 || k.shape.length !== 3) throw new TypeError(`attention_forward: q ${fmt(q)}, k ${fmt(k)} must be 3-d`);
-    const [B, T, QW] = q.shape as [number, number, number];
-    const [Bk, Smax, KW] = k.shape as [number, number, number];
-    if (QW !== H * D || KW !== Hkv * D || Bk !== B) throw new TypeError(`attention_forward: q ${fmt(q)}, k ${fmt(k)} vs H ${H}, Hkv ${Hkv}, D ${D}`);
-    if (v.size !== k.size || out.size !== q.size) throw new TypeError(`attention_forward: ${fmt(v)} vs ${fmt(k)}, ${fmt(out)} vs ${fmt(q)}`);
     const m = mask ? this.i32(mask) : null;
-    if (m && m.length !== B * Smax) throw new TypeError(`attention_forward: mask ${fmt(mask!)} vs (B ${B}, Smax ${Smax})`);
     const a = att ? this.f32(att) : null;
-    if (a && a.length !== B * H * T * (past + T)) throw new TypeError(`attention_forward: att ${fmt(att!)} vs (B,H,T,S)`);
+    const { B, T, Smax, H, Hkv, D, past } = check.attention_forward(out, q, k, v, mask, p, att);
     this.kernels.attention_forward(this.f32(out), this.f32(q), this.f32(k), this.f32(v), m, a, null, { B, T, Smax, H, Hkv, D, past, scale: p.scale });
     this.counts.attention++;
   }
@@ -301,20 +263,11 @@ export class WasmBackend implements TrainBackend {
   matmul_backward(dx: Tensor | null, dw: Rows | null, db: Tensor | null, dout: Tensor, x: Tensor, w: Rows, opts: MatmulOptions = {}): void {
     const d = this.f32(dout);
     const xi = this.f32(x);
-    const [N, K] = rowsShape(w);
-    if (this.last(x) !== K) throw new TypeError(`matmul_backward: ${fmt(x)} has ${this.last(x)} features, W has ${K}`);
-    if (this.last(dout) !== N) throw new TypeError(`matmul_backward: ${fmt(dout)} has ${this.last(dout)} outputs, W has ${N}`);
-    const M = xi.length / K;
-    if (d.length !== M * N) throw new TypeError(`matmul_backward: ${fmt(dout)} vs ${fmt(x)} rows`);
     const dxi = dx ? this.f32(dx) : null;
-    if (dxi && dxi.length !== xi.length) throw new TypeError(`matmul_backward: dx ${fmt(dx!)} vs x ${fmt(x)}`);
+    const dbi = db ? this.f32(db) : null;
+    const { M, N, K } = check.matmul_backward(dx, dw, db, dout, x, w);
     const wChunks = rowChunks(w);
     const dwChunks = dw ? rowChunks(dw) : null;
-    if (dwChunks && (dwChunks.length !== wChunks.length || dwChunks.some((c, i) => c.size !== wChunks[i]!.size))) {
-      throw new TypeError('matmul_backward: gradient chunks do not match the weight\'s chunks');
-    }
-    const dbi = db ? this.f32(db) : null;
-    if (dbi && dbi.length !== N) throw new TypeError(`matmul_backward: db ${fmt(db!)} vs N ${N}`);
     const scale = opts.scale ?? 1;
     let n0 = 0;
     wChunks.forEach((c, ci) => {
@@ -329,13 +282,8 @@ export class WasmBackend implements TrainBackend {
 
   rmsnorm_backward(dx: Tensor, dw: Tensor | null, dout: Tensor, x: Tensor, w: Tensor, rstd: Tensor, accumulate = false): void {
     const wi = this.f32(w);
-    const C = wi.length;
-    this.sameSize('rmsnorm_backward', dx, x);
-    this.sameSize('rmsnorm_backward', dout, x);
-    if (dw) this.sameSize('rmsnorm_backward', dw, w);
-    const M = x.size / C;
     const r = this.f32(rstd);
-    if (!Number.isInteger(M) || r.length !== M) throw new TypeError(`rmsnorm_backward: ${fmt(x)} vs w ${C} and rstd ${fmt(rstd)}`);
+    const { M, C } = check.rmsnorm_backward(dx, dw, dout, x, w, rstd);
     const dxi = this.f32(dx);
     const g = this.f32(dout);
     const xi = this.f32(x);
@@ -365,15 +313,9 @@ export class WasmBackend implements TrainBackend {
     accumulate = false,
   ): void {
     const wi = this.f32(w);
-    const C = wi.length;
-    this.sameSize('layernorm_backward', dx, x);
-    this.sameSize('layernorm_backward', dout, x);
-    if (dw) this.sameSize('layernorm_backward', dw, w);
-    if (db) this.sameSize('layernorm_backward', db, w);
-    const M = x.size / C;
     const mu = this.f32(mean);
     const r = this.f32(rstd);
-    if (!Number.isInteger(M) || r.length !== M || mu.length !== M) throw new TypeError(`layernorm_backward: mean/rstd must have ${M} elements`);
+    const { M, C } = check.layernorm_backward(dx, dw, db, dout, x, w, mean, rstd);
     const dxi = this.f32(dx);
     const g = this.f32(dout);
     const xi = this.f32(x);
@@ -391,17 +333,7 @@ export class WasmBackend implements TrainBackend {
   }
 
   attention_backward(dq: Tensor, dk: Tensor, dv: Tensor, dout: Tensor, q: Tensor, k: Tensor, v: Tensor, att: Tensor, p: AttentionParams): void {
-    const { heads: H, kvHeads: Hkv, headDim: D } = p;
-    if (p.past !== 0) throw new TypeError('attention_backward: only the training forward (past = 0) has a backward');
-    if (q.shape.length !== 3) throw new TypeError(`attention_backward: q ${fmt(q)} must be 3-d`);
-    const [B, T, QW] = q.shape as [number, number, number];
-    if (QW !== H * D || k.size !== B * T * Hkv * D || H % Hkv !== 0) throw new TypeError(`attention_backward: q ${fmt(q)}, k ${fmt(k)} vs H ${H}, Hkv ${Hkv}, D ${D}`);
-    this.sameSize('attention_backward', dq, q);
-    this.sameSize('attention_backward', dout, q);
-    this.sameSize('attention_backward', dk, k);
-    this.sameSize('attention_backward', dv, k);
-    this.sameSize('attention_backward', v, k);
-    if (att.size !== B * H * T * T) throw new TypeError(`attention_backward: att ${fmt(att)} vs (B ${B}, H ${H}, T ${T}, T)`);
+    const { B, T, H, Hkv, D } = check.attention_backward(dq, dk, dv, dout, q, k, v, att, p);
     this.kernels.attention_backward(
       this.f32(dq), this.f32(dk), this.f32(dv), this.f32(dout), this.f32(q), this.f32(k), this.f32(v), null, null, this.f32(att), null,
       { B, T, H, Hkv, D, scale: p.scale },
@@ -410,20 +342,15 @@ export class WasmBackend implements TrainBackend {
   }
 
   crossentropy_forward(losses: Tensor, logits: Tensor, targets: Tensor): void {
-    const V = this.last(logits);
-    const M = logits.size / V;
     const t = this.i32(targets);
-    if (t.length !== M || losses.size !== M) throw new TypeError(`crossentropy_forward: ${fmt(losses)}, ${fmt(targets)} vs ${M} rows of ${fmt(logits)}`);
+    const { M, V } = check.crossentropy_forward(losses, logits, targets);
     this.kernels.softmax_xent_forward(this.f32(losses), this.f32(logits), t, M, V);
     this.counts.crossentropy++;
   }
 
   crossentropy_backward(dlogits: Tensor, logits: Tensor, targets: Tensor, scale: number): void {
-    this.sameSize('crossentropy_backward', dlogits, logits);
-    const V = this.last(logits);
-    const M = logits.size / V;
     const t = this.i32(targets);
-    if (t.length !== M) throw new TypeError(`crossentropy_backward: ${fmt(targets)} vs ${M} rows of ${fmt(logits)}`);
+    const { M, V } = check.crossentropy_backward(dlogits, logits, targets);
     const d = this.f32(dlogits);
     const l = this.f32(logits);
     this.temp(M, (dl) => {
@@ -434,33 +361,31 @@ export class WasmBackend implements TrainBackend {
   }
 
   adamw_update(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, p: AdamWParams): void {
-    for (const t of [grad, m, v]) this.sameSize('adamw_update', t, param);
+    check.adamw_update(param, grad, m, v);
     this.kernels.adamw_step(this.f32(param), this.f32(grad), this.f32(m), this.f32(v), p);
     this.counts.adamw++;
   }
 
   silu_mul_forward(out: Tensor, gate: Tensor, up: Tensor): void {
-    this.sameSize('silu_mul_forward', out, gate);
-    this.sameSize('silu_mul_forward', out, up);
+    check.silu_mul_forward(out, gate, up);
     this.kernels.silu_mul_forward(this.f32(out), this.f32(gate), this.f32(up));
     this.counts.activation++;
   }
 
   gelu_forward(out: Tensor, x: Tensor): void {
-    this.sameSize('gelu_forward', out, x);
+    check.gelu_forward(out, x);
     this.kernels.gelu_forward(this.f32(out), this.f32(x));
     this.counts.activation++;
   }
 
   silu_mul_backward(dgate: Tensor, dup: Tensor, dout: Tensor, gate: Tensor, up: Tensor): void {
-    for (const t of [dgate, dup, gate, up]) this.sameSize('silu_mul_backward', t, dout);
+    check.silu_mul_backward(dgate, dup, dout, gate, up);
     this.kernels.silu_mul_backward(this.f32(dgate), this.f32(dup), this.f32(dout), this.f32(gate), this.f32(up));
     this.counts.activation++;
   }
 
   gelu_backward(dx: Tensor, dout: Tensor, x: Tensor): void {
-    this.sameSize('gelu_backward', dx, x);
-    this.sameSize('gelu_backward', dout, x);
+    check.gelu_backward(dx, dout, x);
     this.kernels.gelu_backward(this.f32(dx), this.f32(dout), this.f32(x));
     this.counts.activation++;
   }

@@ -1,7 +1,8 @@
 // The webgpu backend: the Backend interface (../backend.ts) on WGSL kernels (./kernels/*.wgsl).
 // Ops are synchronous enqueues into the runtime's current command encoder; `read`/`readI32`
-// submit once and map a staging buffer. Shapes and dtypes are checked here with the same rules
-// as the cpu backend, so a wrong call fails on the host before anything reaches the GPU. The
+// submit once and map a staging buffer. Shapes are checked by the shared contract (../op_checks.ts,
+// the same checks and messages as the cpu backend) and dtypes here, so a wrong call fails on the
+// host before anything reaches the GPU; the aliasing a kernel cannot do is refused here too. The
 // training ops (TrainBackend, Engine II) follow the forward ops; their kernels are in
 // ./kernels_backward.ts.
 //
@@ -9,7 +10,6 @@
 // N out features, C channels, V vocab, H query heads, Hkv kv heads, D head dim, P positions.
 import {
   rowChunks,
-  rowsShape,
   type AdamWParams,
   type AttentionParams,
   type BackendLimits,
@@ -20,6 +20,8 @@ import {
   type Tensor,
   type TrainBackend,
 } from '../backend';
+import * as check from '../op_checks';
+import { fmt } from '../op_checks';
 import { GpuLimitError, requestGpuDevice, type GpuDevice, type GpuDeviceOptions } from './device';
 import * as k from './kernels';
 import * as k2 from './kernels_backward';
@@ -48,19 +50,6 @@ export class GpuTensor implements Tensor {
 export interface WebGPUBackendOptions extends GpuDeviceOptions {
   /** Memory budget reported in `limits.maxTotalBytes` (default Infinity: unknown). */
   readonly maxTotalBytes?: number;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`bad shape [${shape.join(', ')}]`);
-    n *= d;
-  }
-  return n;
-}
-
-function fmt(t: Tensor): string {
-  return `${t.label || 'tensor'} [${t.shape.join(', ')}]`;
 }
 
 /**
@@ -98,7 +87,7 @@ export class WebGPUBackend implements TrainBackend {
   /** A tensor on a pooled buffer; zero-filled when `zero` (fresh buffers already are). */
   private alloc(shape: readonly number[], dtype: DType, label: string, zero: boolean): GpuTensor {
     if (this.destroyed) throw new Error('WebGPUBackend: used after destroy()');
-    const n = sizeOf(shape);
+    const n = check.sizeOf(shape);
     const bytes = Math.max(4, n * 4);
     if (bytes > this.limits.maxBufferSize) {
       throw new GpuLimitError(
@@ -126,16 +115,14 @@ export class WebGPUBackend implements TrainBackend {
   }
 
   tensor(shape: readonly number[], data?: Float32Array, label = ''): Tensor {
-    const n = sizeOf(shape);
-    if (data && data.length !== n) throw new TypeError(`tensor ${label}: data has ${data.length} elements, shape needs ${n}`);
+    check.tensorSize(shape, data, label);
     const t = this.alloc(shape, 'f32', label, !data);
     if (data) this.rt.write(t.buffer, 0, data);
     return t;
   }
 
   tensorI32(shape: readonly number[], data?: Int32Array, label = ''): Tensor {
-    const n = sizeOf(shape);
-    if (data && data.length !== n) throw new TypeError(`tensor ${label}: data has ${data.length} elements, shape needs ${n}`);
+    check.tensorSize(shape, data, label);
     const t = this.alloc(shape, 'i32', label, !data);
     if (data) this.rt.write(t.buffer, 0, data);
     return t;
@@ -143,8 +130,7 @@ export class WebGPUBackend implements TrainBackend {
 
   upload(t: Tensor, data: Float32Array | Int32Array, offset = 0): void {
     const g = this.own(t);
-    if ((g.dtype === 'f32') !== data instanceof Float32Array) throw new TypeError(`upload to ${fmt(t)}: dtype mismatch`);
-    if (offset < 0 || offset + data.length > g.size) throw new RangeError(`upload to ${fmt(t)}: ${data.length} elements at ${offset} overflow`);
+    check.upload(g, data, offset);
     this.rt.write(g.buffer, offset * 4, data);
   }
 
@@ -213,27 +199,19 @@ export class WebGPUBackend implements TrainBackend {
 
   private f32(t: Tensor): GpuTensor {
     const g = this.own(t);
-    if (g.dtype !== 'f32') throw new TypeError(`${fmt(t)} must be f32`);
+    check.dtype(g, 'f32');
     return g;
   }
 
   private i32(t: Tensor): GpuTensor {
     const g = this.own(t);
-    if (g.dtype !== 'i32') throw new TypeError(`${fmt(t)} must be i32`);
+    check.dtype(g, 'i32');
     return g;
   }
 
   /** The whole tensor as a binding. */
   private bind(t: GpuTensor): GpuBinding {
     return { buffer: t.buffer, size: Math.max(4, t.size * 4), label: t.label || 'tensor' };
-  }
-
-  private last(t: Tensor): number {
-    return t.shape[t.shape.length - 1] ?? 1;
-  }
-
-  private same(op: string, a: Tensor, b: Tensor): void {
-    if (a.size !== b.size) throw new TypeError(`${op}: ${fmt(a)} and ${fmt(b)} differ in size`);
   }
 
   // ---- ops -------------------------------------------------------------------------------------
@@ -246,13 +224,7 @@ export class WebGPUBackend implements TrainBackend {
   copy_rows(dst: Tensor, src: Tensor, srcStart: number, dstStart: number, rows: number): void {
     const d = this.f32(dst);
     const s = this.f32(src);
-    if (d.shape.length !== 3 || s.shape.length !== 3) throw new TypeError(`copy_rows: ${fmt(dst)}, ${fmt(src)} must be 3-d`);
-    const [B, Rd, X] = d.shape as [number, number, number];
-    const [Bs, Rs, Xs] = s.shape as [number, number, number];
-    if (B !== Bs || X !== Xs) throw new TypeError(`copy_rows: ${fmt(dst)} vs ${fmt(src)}`);
-    if (srcStart < 0 || dstStart < 0 || srcStart + rows > Rs || dstStart + rows > Rd) {
-      throw new RangeError(`copy_rows: rows ${rows} from ${srcStart} of ${Rs} to ${dstStart} of ${Rd}`);
-    }
+    const { B, Rd, Rs, X } = check.copy_rows(dst, src, srcStart, dstStart, rows);
     if (d === s) throw new TypeError(`copy_rows: ${fmt(dst)} may not alias src`);
     k.copy_rows(this.rt, this.bind(d), this.bind(s), B, Rd, Rs, X, srcStart, dstStart, rows);
   }
@@ -260,14 +232,10 @@ export class WebGPUBackend implements TrainBackend {
   embedding_forward(out: Tensor, ids: Tensor, wte: Rows, wpe: Tensor | null, pos: Tensor | null): void {
     const o = this.f32(out);
     const i = this.i32(ids);
-    const [, C] = rowsShape(wte);
     const chunks = rowChunks(wte).map((c) => this.f32(c));
-    if (o.size !== i.size * C) throw new TypeError(`embedding_forward: ${fmt(out)} vs ids ${fmt(ids)} × C ${C}`);
-    if (wpe && !pos) throw new TypeError('embedding_forward: wpe needs pos');
     const pe = wpe ? this.f32(wpe) : null;
-    if (pe && this.last(pe) !== C) throw new TypeError(`embedding_forward: ${fmt(wpe!)} width ≠ ${C}`);
     const p = pe && pos ? this.i32(pos) : null;
-    if (p && p.size !== i.size) throw new TypeError(`embedding_forward: pos ${fmt(pos!)} vs ids ${fmt(ids)}`);
+    const { C, P } = check.embedding_forward(out, ids, wte, wpe, pos);
     k.embedding(
       this.rt,
       this.bind(o),
@@ -277,20 +245,15 @@ export class WebGPUBackend implements TrainBackend {
       p ? this.bind(p) : null,
       i.size,
       C,
-      pe ? pe.shape[0]! : 0,
+      P,
     );
   }
 
   matmul_forward(out: Tensor, x: Tensor, w: Rows, bias: Tensor | null, opts: MatmulOptions = {}): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    const [N, K] = rowsShape(w);
-    if (this.last(x) !== K) throw new TypeError(`matmul_forward: ${fmt(x)} has ${this.last(x)} features, W has ${K}`);
-    if (this.last(out) !== N) throw new TypeError(`matmul_forward: ${fmt(out)} has ${this.last(out)} outputs, W has ${N}`);
-    const M = xi.size / K;
-    if (o.size !== M * N) throw new TypeError(`matmul_forward: ${fmt(out)} vs ${fmt(x)} rows`);
     const b = bias ? this.f32(bias) : null;
-    if (b && b.size !== N) throw new TypeError(`matmul_forward: bias ${fmt(bias!)} vs N ${N}`);
+    const { M, N, K } = check.matmul_forward(out, x, w, bias);
     if (o === xi) throw new TypeError(`matmul_forward: ${fmt(out)} may not alias x`);
     // x and out are bound whole when they fit one binding, else in windows of `block` rows
     // (a window starts at an aligned byte offset; the remainder goes into aOff/yOff).
@@ -344,12 +307,8 @@ export class WebGPUBackend implements TrainBackend {
     const o = this.f32(out);
     const xi = this.f32(x);
     const wi = this.f32(w);
-    this.same('rmsnorm_forward', out, x);
-    const C = wi.size;
-    if (xi.size % C !== 0 || this.last(x) % C !== 0) throw new TypeError(`rmsnorm_forward: ${fmt(x)} rows are not multiples of ${C}`);
-    const M = xi.size / C;
     const r = rstd ? this.f32(rstd) : null;
-    if (r && r.size !== M) throw new TypeError(`rmsnorm_forward: rstd ${fmt(rstd!)} vs M ${M}`);
+    const { M, C } = check.rmsnorm_forward(out, x, w, rstd);
     k.rmsnorm(this.rt, o === xi ? null : this.bind(o), this.bind(xi), this.bind(wi), r ? this.bind(r) : null, M, C, eps);
   }
 
@@ -358,14 +317,9 @@ export class WebGPUBackend implements TrainBackend {
     const xi = this.f32(x);
     const wi = this.f32(w);
     const bi = this.f32(b);
-    this.same('layernorm_forward', out, x);
-    this.same('layernorm_forward', w, b);
-    const C = wi.size;
-    if (this.last(x) % C !== 0) throw new TypeError(`layernorm_forward: ${fmt(x)} rows are not multiples of ${C}`);
-    const M = xi.size / C;
     const mu = mean ? this.f32(mean) : null;
     const r = rstd ? this.f32(rstd) : null;
-    if ((mu && mu.size !== M) || (r && r.size !== M)) throw new TypeError(`layernorm_forward: mean/rstd must have ${M} elements`);
+    const { M, C } = check.layernorm_forward(out, x, w, b, mean, rstd);
     k.layernorm(
       this.rt,
       o === xi ? null : this.bind(o),
@@ -385,13 +339,8 @@ export class WebGPUBackend implements TrainBackend {
     const xi = this.f32(x);
     const p = this.i32(pos);
     const f = this.f32(invFreq);
-    this.same('rotary_forward', out, x);
-    const D = 2 * f.size;
-    const width = this.last(x);
-    if (width % D !== 0) throw new TypeError(`rotary_forward: ${fmt(x)} width is not a multiple of D ${D}`);
-    const M = xi.size / width;
-    if (p.size !== M) throw new TypeError(`rotary_forward: pos ${fmt(pos)} vs ${M} rows`);
-    k.rotary(this.rt, o === xi ? null : this.bind(o), this.bind(xi), this.bind(p), this.bind(f), M, width / D, D);
+    const { M, nHeads, D } = check.rotary_forward(out, x, pos, invFreq);
+    k.rotary(this.rt, o === xi ? null : this.bind(o), this.bind(xi), this.bind(p), this.bind(f), M, nHeads, D);
   }
 
   attention_forward(out: Tensor, q: Tensor, kt: Tensor, v: Tensor, mask: Tensor | null, p: AttentionParams, att?: Tensor | null): void {
@@ -399,19 +348,9 @@ export class WebGPUBackend implements TrainBackend {
     const qi = this.f32(q);
     const ki = this.f32(kt);
     const vi = this.f32(v);
-    const { heads: H, kvHeads: Hkv, headDim: D, past } = p;
-    if (H % Hkv !== 0) throw new TypeError(`attention_forward: heads ${H} not a multiple of kvHeads ${Hkv}`);
-    if (qi.shape.length !== 3 || ki.shape.length !== 3) throw new TypeError(`attention_forward: q ${fmt(q)}, k ${fmt(kt)} must be 3-d`);
-    const [B, T, QW] = qi.shape as [number, number, number];
-    const [Bk, Smax, KW] = ki.shape as [number, number, number];
-    if (QW !== H * D || KW !== Hkv * D || Bk !== B) throw new TypeError(`attention_forward: q ${fmt(q)}, k ${fmt(kt)} vs H ${H}, Hkv ${Hkv}, D ${D}`);
-    this.same('attention_forward', v, kt);
-    this.same('attention_forward', out, q);
-    if (past + T > Smax) throw new RangeError(`attention_forward: past ${past} + T ${T} exceeds ${Smax} slots`);
     const m = mask ? this.i32(mask) : null;
-    if (m && m.size !== B * Smax) throw new TypeError(`attention_forward: mask ${fmt(mask!)} vs (B ${B}, Smax ${Smax})`);
     const a = att ? this.f32(att) : null;
-    if (a && a.size !== B * H * T * (past + T)) throw new TypeError(`attention_forward: att ${fmt(att!)} vs (B,H,T,S)`);
+    const { B, T, Smax, H, Hkv, D, past, scale } = check.attention_forward(out, q, kt, v, mask, p, att);
     if (o === qi || o === ki || o === vi) throw new TypeError(`attention_forward: ${fmt(out)} may not alias q, k or v`);
     k.attention(this.rt, this.bind(o), this.bind(qi), this.bind(ki), this.bind(vi), m ? this.bind(m) : null, a ? this.bind(a) : null, {
       B,
@@ -421,24 +360,22 @@ export class WebGPUBackend implements TrainBackend {
       Hkv,
       D,
       past,
-      scale: p.scale ?? 1 / Math.sqrt(D),
+      scale,
     });
   }
 
   softmax_forward(out: Tensor, x: Tensor): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    this.same('softmax_forward', out, x);
-    const N = this.last(x);
-    k.softmax(this.rt, o === xi ? null : this.bind(o), this.bind(xi), xi.size / N, N);
+    const { M, N } = check.softmax_forward(out, x);
+    k.softmax(this.rt, o === xi ? null : this.bind(o), this.bind(xi), M, N);
   }
 
   silu_mul_forward(out: Tensor, gate: Tensor, up: Tensor): void {
     const o = this.f32(out);
     const g = this.f32(gate);
     const u = this.f32(up);
-    this.same('silu_mul_forward', out, gate);
-    this.same('silu_mul_forward', out, up);
+    check.silu_mul_forward(out, gate, up);
     if (o === g || o === u) {
       // The kernel has no in-place form (the interface does not allow aliasing here).
       throw new TypeError(`silu_mul_forward: ${fmt(out)} may not alias gate or up`);
@@ -449,7 +386,7 @@ export class WebGPUBackend implements TrainBackend {
   gelu_forward(out: Tensor, x: Tensor): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    this.same('gelu_forward', out, x);
+    check.gelu_forward(out, x);
     k.gelu(this.rt, o === xi ? null : this.bind(o), this.bind(xi), o.size);
   }
 
@@ -457,8 +394,7 @@ export class WebGPUBackend implements TrainBackend {
     const o = this.f32(out);
     let ai = this.f32(a);
     let bi = this.f32(b);
-    this.same('add_forward', out, a);
-    this.same('add_forward', out, b);
+    check.add_forward(out, a, b);
     if (ai === bi) {
       // a + a: a is bound as written, so it may not be bound a second time as b.
       k.add(this.rt, o === ai ? null : this.bind(o), this.bind(ai), null, o.size);
@@ -469,31 +405,19 @@ export class WebGPUBackend implements TrainBackend {
   }
 
   argmax_forward(ids: Tensor, x: Tensor): void {
-    const N = this.last(x);
-    const M = x.size / N;
     const i = this.i32(ids);
-    if (i.size !== M) throw new TypeError(`argmax_forward: ids ${fmt(ids)} vs ${M} rows of ${fmt(x)}`);
+    const { M, N } = check.argmax_forward(ids, x);
     k.argmax(this.rt, this.bind(i), this.bind(this.f32(x)), M, N);
   }
 
   topk_forward(values: Tensor, ids: Tensor, x: Tensor): void {
-    const N = this.last(x);
-    const M = x.size / N;
-    const kk = this.last(values);
     const vv = this.f32(values);
     const ii = this.i32(ids);
-    if (vv.size !== M * kk || ii.size !== M * kk || kk > N) throw new TypeError(`topk_forward: ${fmt(values)}, ${fmt(ids)} vs ${fmt(x)}`);
+    const { M, N, k: kk } = check.topk_forward(values, ids, x);
     k.topk(this.rt, this.bind(vv), this.bind(ii), this.bind(this.f32(x)), M, N, kk);
   }
 
   // ---- training ops (Engine II; kernels in ./kernels_backward.ts) --------------------------------
-
-  private sameChunks(op: string, a: Rows, b: Rows): GpuTensor[] {
-    const ca = rowChunks(a);
-    const cb = rowChunks(b);
-    if (ca.length !== cb.length || ca.some((c, i) => c.size !== cb[i]!.size)) throw new TypeError(`${op}: gradient chunks do not match the weight's chunks`);
-    return ca.map((c) => this.f32(c));
-  }
 
   /**
    * Row windows of tensors with `widths` floats per row (M rows): one window of all rows when
@@ -535,24 +459,16 @@ export class WebGPUBackend implements TrainBackend {
   embedding_backward(dwte: Rows | null, dwpe: Tensor | null, dout: Tensor, ids: Tensor, pos: Tensor | null): void {
     const d = this.f32(dout);
     const i = this.i32(ids);
-    const C = this.last(dout);
-    if (d.size !== i.size * C) throw new TypeError(`embedding_backward: ${fmt(dout)} vs ids ${fmt(ids)}`);
-    if (dwpe && !pos) throw new TypeError('embedding_backward: dwpe needs pos');
-    if (dwte) {
-      const [, Cw] = rowsShape(dwte);
-      if (Cw !== C) throw new TypeError(`embedding_backward: dwte width ${Cw} vs ${C}`);
-      let rowStart = 0;
-      for (const c of rowChunks(dwte)) {
-        const g = this.f32(c);
-        k2.embedding_backward(this.rt, this.bind(g), this.bind(d), this.bind(i), i.size, C, rowStart, g.shape[0]!);
-        rowStart += g.shape[0]!;
-      }
+    const chunks = dwte ? rowChunks(dwte).map((c) => this.f32(c)) : [];
+    const pe = dwpe ? this.f32(dwpe) : null;
+    const p = dwpe && pos ? this.i32(pos) : null;
+    const { C } = check.embedding_backward(dwte, dwpe, dout, ids, pos);
+    let rowStart = 0;
+    for (const g of chunks) {
+      k2.embedding_backward(this.rt, this.bind(g), this.bind(d), this.bind(i), i.size, C, rowStart, g.shape[0]!);
+      rowStart += g.shape[0]!;
     }
-    if (dwpe && pos) {
-      const pe = this.f32(dwpe);
-      const p = this.i32(pos);
-      if (p.size !== i.size) throw new TypeError(`embedding_backward: pos ${fmt(pos)} vs ids ${fmt(ids)}`);
-      if (this.last(dwpe) !== C) throw new TypeError(`embedding_backward: ${fmt(dwpe)} width ≠ ${C}`);
+    if (pe && p) {
       k2.embedding_backward(this.rt, this.bind(pe), this.bind(d), this.bind(p), p.size, C, 0, pe.shape[0]!);
     }
   }
@@ -560,17 +476,11 @@ export class WebGPUBackend implements TrainBackend {
   matmul_backward(dx: Tensor | null, dw: Rows | null, db: Tensor | null, dout: Tensor, x: Tensor, w: Rows, opts: MatmulOptions = {}): void {
     const d = this.f32(dout);
     const xi = this.f32(x);
-    const [N, K] = rowsShape(w);
-    if (this.last(x) !== K) throw new TypeError(`matmul_backward: ${fmt(x)} has ${this.last(x)} features, W has ${K}`);
-    if (this.last(dout) !== N) throw new TypeError(`matmul_backward: ${fmt(dout)} has ${this.last(dout)} outputs, W has ${N}`);
-    const M = xi.size / K;
-    if (d.size !== M * N) throw new TypeError(`matmul_backward: ${fmt(dout)} vs ${fmt(x)} rows`);
     const dxi = dx ? this.f32(dx) : null;
-    if (dxi && dxi.size !== xi.size) throw new TypeError(`matmul_backward: dx ${fmt(dx!)} vs x ${fmt(x)}`);
-    if (dxi && (dxi === d || dxi === xi)) throw new TypeError(`matmul_backward: dx ${fmt(dx!)} may not alias dout or x`);
-    const dwc = dw ? this.sameChunks('matmul_backward', dw, w) : null;
+    const dwc = dw ? rowChunks(dw).map((c) => this.f32(c)) : null;
     const dbi = db ? this.f32(db) : null;
-    if (dbi && dbi.size !== N) throw new TypeError(`matmul_backward: db ${fmt(db!)} vs N ${N}`);
+    const { M, N, K } = check.matmul_backward(dx, dw, db, dout, x, w);
+    if (dxi && (dxi === d || dxi === xi)) throw new TypeError(`matmul_backward: dx ${fmt(dx!)} may not alias dout or x`);
     const wc = rowChunks(w).map((c) => this.f32(c));
     const scale = opts.scale ?? 1;
     const acc = opts.accumulate ?? false;
@@ -613,13 +523,8 @@ export class WebGPUBackend implements TrainBackend {
     const dxi = this.f32(dx);
     const d = this.f32(dout);
     const wi = this.f32(w);
-    const C = wi.size;
-    this.same('rmsnorm_backward', dx, x);
-    this.same('rmsnorm_backward', dout, x);
-    if (dw) this.same('rmsnorm_backward', dw, w);
-    const M = x.size / C;
     const r = this.f32(rstd);
-    if (!Number.isInteger(M) || r.size !== M) throw new TypeError(`rmsnorm_backward: ${fmt(x)} vs w ${C} and rstd ${fmt(rstd)}`);
+    const { M, C } = check.rmsnorm_backward(dx, dw, dout, x, w, rstd);
     k2.rmsnorm_backward(this.rt, dxi === d ? null : this.bind(dxi), dw ? this.bind(this.f32(dw)) : null, this.bind(d), this.bind(this.f32(x)), this.bind(wi), this.bind(r), M, C, accumulate);
   }
 
@@ -637,15 +542,9 @@ export class WebGPUBackend implements TrainBackend {
     const dxi = this.f32(dx);
     const d = this.f32(dout);
     const wi = this.f32(w);
-    const C = wi.size;
-    this.same('layernorm_backward', dx, x);
-    this.same('layernorm_backward', dout, x);
-    if (dw) this.same('layernorm_backward', dw, w);
-    if (db) this.same('layernorm_backward', db, w);
-    const M = x.size / C;
     const mu = this.f32(mean);
     const r = this.f32(rstd);
-    if (!Number.isInteger(M) || r.size !== M || mu.size !== M) throw new TypeError(`layernorm_backward: mean/rstd must have ${M} elements`);
+    const { M, C } = check.layernorm_backward(dx, dw, db, dout, x, w, mean, rstd);
     k2.layernorm_backward(
       this.rt,
       dxi === d ? null : this.bind(dxi),
@@ -667,42 +566,25 @@ export class WebGPUBackend implements TrainBackend {
     const d = this.f32(dout);
     const f = this.f32(invFreq);
     const p = this.i32(pos);
-    this.same('rotary_backward', dx, dout);
-    const D = 2 * f.size;
-    const width = this.last(dout);
-    if (width % D !== 0) throw new TypeError(`rotary_backward: ${fmt(dout)} width is not a multiple of D ${D}`);
-    const M = dout.size / width;
-    if (p.size !== M) throw new TypeError(`rotary_backward: pos ${fmt(pos)} vs ${M} rows`);
-    k2.rotary_backward(this.rt, dxi === d ? null : this.bind(dxi), this.bind(d), this.bind(p), this.bind(f), M, width / D, D);
+    const { M, nHeads, D } = check.rotary_backward(dx, dout, pos, invFreq);
+    k2.rotary_backward(this.rt, dxi === d ? null : this.bind(dxi), this.bind(d), this.bind(p), this.bind(f), M, nHeads, D);
   }
 
   attention_backward(dq: Tensor, dk: Tensor, dv: Tensor, dout: Tensor, q: Tensor, kt: Tensor, v: Tensor, att: Tensor, p: AttentionParams): void {
-    const { heads: H, kvHeads: Hkv, headDim: D } = p;
-    if (p.past !== 0) throw new TypeError('attention_backward: only the training forward (past = 0) has a backward');
-    if (q.shape.length !== 3) throw new TypeError(`attention_backward: q ${fmt(q)} must be 3-d`);
-    const [B, T, QW] = q.shape as [number, number, number];
-    if (QW !== H * D || kt.size !== B * T * Hkv * D || H % Hkv !== 0) throw new TypeError(`attention_backward: q ${fmt(q)}, k ${fmt(kt)} vs H ${H}, Hkv ${Hkv}, D ${D}`);
-    this.same('attention_backward', dq, q);
-    this.same('attention_backward', dout, q);
-    this.same('attention_backward', dk, kt);
-    this.same('attention_backward', dv, kt);
-    this.same('attention_backward', v, kt);
-    if (att.size !== B * H * T * T) throw new TypeError(`attention_backward: att ${fmt(att)} vs (B ${B}, H ${H}, T ${T}, T)`);
+    const dims = check.attention_backward(dq, dk, dv, dout, q, kt, v, att, p);
     const b = (t: Tensor): GpuBinding => this.bind(this.f32(t));
-    k2.attention_backward(this.rt, b(dq), b(dk), b(dv), b(dout), b(q), b(kt), b(v), b(att), { B, T, H, Hkv, D, scale: p.scale ?? 1 / Math.sqrt(D) });
+    k2.attention_backward(this.rt, b(dq), b(dk), b(dv), b(dout), b(q), b(kt), b(v), b(att), dims);
   }
 
   softmax_backward(dx: Tensor, dout: Tensor, y: Tensor): void {
     const dxi = this.f32(dx);
     const d = this.f32(dout);
-    this.same('softmax_backward', dx, y);
-    this.same('softmax_backward', dout, y);
-    const N = this.last(y);
-    k2.softmax_backward(this.rt, dxi === d ? null : this.bind(dxi), this.bind(d), this.bind(this.f32(y)), y.size / N, N);
+    const { M, N } = check.softmax_backward(dx, dout, y);
+    k2.softmax_backward(this.rt, dxi === d ? null : this.bind(dxi), this.bind(d), this.bind(this.f32(y)), M, N);
   }
 
   silu_mul_backward(dgate: Tensor, dup: Tensor, dout: Tensor, gate: Tensor, up: Tensor): void {
-    for (const t of [dgate, dup, gate, up]) this.same('silu_mul_backward', t, dout);
+    check.silu_mul_backward(dgate, dup, dout, gate, up);
     const dg = this.f32(dgate);
     const du = this.f32(dup);
     const g = this.f32(gate);
@@ -714,8 +596,7 @@ export class WebGPUBackend implements TrainBackend {
     const dxi = this.f32(dx);
     const d = this.f32(dout);
     const xi = this.f32(x);
-    this.same('gelu_backward', dx, x);
-    this.same('gelu_backward', dout, x);
+    check.gelu_backward(dx, dout, x);
     if (d === xi) throw new TypeError(`gelu_backward: dout ${fmt(dout)} may not alias x`);
     const into = dxi === d ? 'dout' : dxi === xi ? 'x' : 'dx';
     k2.gelu_backward(this.rt, into === 'dx' ? this.bind(dxi) : null, this.bind(d), this.bind(xi), into, d.size);
@@ -723,8 +604,7 @@ export class WebGPUBackend implements TrainBackend {
 
   add_backward(da: Tensor | null, db: Tensor | null, dout: Tensor, accumulate = false): void {
     const d = this.f32(dout);
-    if (da) this.same('add_backward', da, dout);
-    if (db) this.same('add_backward', db, dout);
+    check.add_backward(da, db, dout);
     if (da && db && da === db) throw new TypeError(`add_backward: da and db are the same tensor ${fmt(da)}`);
     for (const t of [da, db]) {
       if (!t) continue;
@@ -734,14 +614,21 @@ export class WebGPUBackend implements TrainBackend {
     }
   }
 
-  /** Cross-entropy row statistics, then losses and/or dlogits (see kernels_backward.crossentropy). */
-  private crossentropy(op: string, losses: GpuTensor | null, dlogits: GpuTensor | null, logits: Tensor, targets: Tensor, scale: number | null): void {
+  /**
+   * Cross-entropy row statistics, then losses and/or dlogits (see kernels_backward.crossentropy);
+   * logits (M, V), the shapes already checked by the caller.
+   */
+  private crossentropy(
+    op: string,
+    losses: GpuTensor | null,
+    dlogits: GpuTensor | null,
+    logits: Tensor,
+    targets: Tensor,
+    scale: number | null,
+    { M, V }: check.CrossentropyDims,
+  ): void {
     const l = this.f32(logits);
-    const V = this.last(logits);
-    const M = l.size / V;
     const t = this.i32(targets);
-    if (t.size !== M || (losses && losses.size !== M)) throw new TypeError(`${op}: ${losses ? `${fmt(losses)}, ` : ''}${fmt(targets)} vs ${M} rows of ${fmt(logits)}`);
-    if (dlogits && dlogits.size !== l.size) throw new TypeError(`${op}: ${fmt(dlogits)} and ${fmt(logits)} differ in size`);
     const separate = dlogits && dlogits !== l ? dlogits : null;
     const parts = [{ t: l, width: V }];
     if (separate) parts.push({ t: separate, width: V });
@@ -755,22 +642,26 @@ export class WebGPUBackend implements TrainBackend {
   }
 
   crossentropy_forward(losses: Tensor, logits: Tensor, targets: Tensor): void {
-    this.crossentropy('crossentropy_forward', this.f32(losses), null, logits, targets, null);
+    const lo = this.f32(losses);
+    const dims = check.crossentropy_forward(losses, logits, targets);
+    this.crossentropy('crossentropy_forward', lo, null, logits, targets, null, dims);
   }
 
   crossentropy_backward(dlogits: Tensor, logits: Tensor, targets: Tensor, scale: number): void {
-    this.crossentropy('crossentropy_backward', null, this.f32(dlogits), logits, targets, scale);
+    const dl = this.f32(dlogits);
+    const dims = check.crossentropy_backward(dlogits, logits, targets);
+    this.crossentropy('crossentropy_backward', null, dl, logits, targets, scale, dims);
   }
 
   adamw_update(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, p: AdamWParams): void {
-    for (const t of [grad, m, v]) this.same('adamw_update', t, param);
+    check.adamw_update(param, grad, m, v);
     const pi = this.f32(param);
     k2.adamw_update(this.rt, this.bind(pi), this.bind(this.f32(grad)), this.bind(this.f32(m)), this.bind(this.f32(v)), pi.size, p);
   }
 
   sum_squares(out: Tensor, x: Tensor, accumulate = false): void {
     const o = this.f32(out);
-    if (o.size !== 1) throw new TypeError(`sum_squares: ${fmt(out)} must have one element`);
+    check.sum_squares(out);
     const xi = this.f32(x);
     k2.sum_squares(this.rt, this.bind(o), this.bind(xi), xi.size, accumulate);
   }
@@ -778,23 +669,21 @@ export class WebGPUBackend implements TrainBackend {
   scale_forward(out: Tensor, x: Tensor, s: number): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    this.same('scale_forward', out, x);
+    check.scale_forward(out, x);
     k2.scale(this.rt, o === xi ? null : this.bind(o), this.bind(xi), xi.size, s);
   }
 
   dropout_forward(out: Tensor, x: Tensor, p: number, seed: number): void {
     const o = this.f32(out);
     const xi = this.f32(x);
-    this.same('dropout_forward', out, x);
-    if (!(p >= 0 && p < 1)) throw new RangeError(`dropout_forward: p ${p} outside [0, 1)`);
+    check.dropout_forward(out, x, p);
     k2.dropout(this.rt, o === xi ? null : this.bind(o), this.bind(xi), xi.size, p, seed);
   }
 
   dropout_backward(dx: Tensor, dout: Tensor, p: number, seed: number): void {
     const o = this.f32(dx);
     const d = this.f32(dout);
-    this.same('dropout_backward', dx, dout);
-    if (!(p >= 0 && p < 1)) throw new RangeError(`dropout_backward: p ${p} outside [0, 1)`);
+    check.dropout_backward(dx, dout, p);
     k2.dropout(this.rt, o === d ? null : this.bind(o), this.bind(d), d.size, p, seed);
   }
 }
