@@ -10,7 +10,7 @@
 //      and a newer-version file are refused with an alert and nothing stored changes.
 // Screenshots of each step go to test-artifacts/notebook-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { artifact, buildApp, cellStatus, launch, openToolCalls101, serveBuild, stopServer, storedNotebooks, waitForLab } from './helpers';
@@ -107,19 +107,27 @@ async function exportFile(page: Page, name: string): Promise<{ path: string; tex
   return { path, text: readFileSync(path, 'utf8') };
 }
 
+/**
+ * A new page on Tool calls 101 with the smoke profile and, as a user does when the GPU is slow,
+ * the model cell's backend set to the CPU's WebAssembly SIMD path; page errors are collected.
+ */
+async function openSmokeOnWasm(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${url}#/notebook`);
+  await waitForLab(page);
+  await openToolCalls101(page);
+  await page.getByLabel('Profile').selectOption('smoke');
+  await page.locator('[data-cell="model"]').getByLabel('Backend').selectOption('wasm');
+  return { page, errors };
+}
+
 describe('notebook, whole preset (built app)', () => {
   it('runs every cell of Tool calls 101 (smoke, wasm backend picked in the model cell) and keeps the results after a reload', async () => {
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: VIEWPORT });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${url}#/notebook`);
-      await waitForLab(page);
-      await openToolCalls101(page);
-      await page.getByLabel('Profile').selectOption('smoke');
-      // What a user does when the GPU is slow: run the model on the CPU's WebAssembly SIMD path.
-      await page.locator('[data-cell="model"]').getByLabel('Backend').selectOption('wasm');
+      const { page, errors } = await openSmokeOnWasm(browser);
       const ids = (await allStatuses(page)).map(([id]) => id);
       expect(ids).toEqual(expect.arrayContaining(['toy', 'model', 'toy-lora', 'tc101', 'baseline', 'lora', 'after', 'stress', 'compare']));
       await page.screenshot({ path: artifact('notebook-all-1-wasm-chosen.png') });
@@ -210,14 +218,7 @@ describe('notebook, whole preset (built app)', () => {
   it('keeps the open notebook, its profile and a running training when the user visits another view and comes back', async () => {
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: VIEWPORT });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${url}#/notebook`);
-      await waitForLab(page);
-      await openToolCalls101(page);
-      await page.getByLabel('Profile').selectOption('smoke');
-      await page.locator('[data-cell="model"]').getByLabel('Backend').selectOption('wasm');
+      const { page, errors } = await openSmokeOnWasm(browser);
       await page.getByRole('button', { name: 'Run LoRA fine-tuning', exact: true }).click();
       await expect.poll(async () => page.locator('[data-cell="lora"] .live').count(), { timeout: 120_000, interval: 100 }).toBe(1);
       const views = page.getByRole('navigation', { name: 'Views' });
