@@ -150,6 +150,9 @@ const api = {
   previewFormat(notebook, results, datasetCellId, opts) {
     return notebooks.previewFormat(notebook, results, datasetCellId, opts);
   },
+  setModelFiles(notebookId, cellId, files) {
+    notebooks.setModelFiles(notebookId, cellId, files);
+  },
 } satisfies LabApi;
 
 self.addEventListener('unhandledrejection', (e) => {

@@ -165,6 +165,11 @@ export interface LabApi {
    * token with the loss mask. Loads the dataset and model like a run would; stores nothing.
    */
   previewFormat(notebook: Notebook, results: Record<string, CellResult>, datasetCellId: string, opts: RunCellOptions): Promise<FormatPreview>;
+  /**
+   * The model files a user chose (or dropped) for a notebook's model cell with source `files`:
+   * the worker keeps them for this page's life and the cell loads from them; null forgets them.
+   */
+  setModelFiles(notebookId: string, cellId: string, files: File[] | null): void;
 }
 
 /** Options of `runCell`. */

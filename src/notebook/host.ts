@@ -13,6 +13,8 @@ import type { CellResult, FormatPreview, Notebook } from './types';
 export class NotebookHost {
   private current: { key: string; runner: NotebookRunner; services: ReturnType<typeof sessionServices> } | null = null;
   private readonly jobs = new Map<string, AbortController>();
+  /** Model files users chose for model cells, by notebook id and cell id (this page's life only). */
+  private readonly files = new Map<string, readonly File[]>();
   private queue: Promise<unknown> = Promise.resolve();
   /** Evaluation reports of evaluate/stress cells: the given store, else IndexedDB ('lab-evals') where there is one. */
   private readonly evalStore: EvalStore | undefined;
@@ -36,6 +38,12 @@ export class NotebookHost {
     });
   }
 
+  /** LabApi.setModelFiles: keep (or, with null, forget) the files a model cell loads from. */
+  setModelFiles(notebookId: string, cellId: string, files: readonly File[] | null): void {
+    if (files?.length) this.files.set(fileKey(notebookId, cellId), [...files]);
+    else this.files.delete(fileKey(notebookId, cellId));
+  }
+
   /** Stop a notebook run by its jobId; false when none runs with that id. */
   abort(jobId: string): boolean {
     const ctl = this.jobs.get(jobId);
@@ -57,7 +65,13 @@ export class NotebookHost {
 
   /** The runner of this notebook and these options (kept between calls, so loaded models stay), holding `results`. */
   private async runner(nb: Notebook, results: Record<string, CellResult>, opts: RunCellOptions): Promise<NotebookRunner> {
-    const o: SessionServiceOptions = { ...this.defaults, evalStore: this.evalStore, forceBackend: opts.forceBackend ?? null, defaultModel: opts.defaultModel ?? this.defaults.defaultModel };
+    const o: SessionServiceOptions = {
+      ...this.defaults,
+      evalStore: this.evalStore,
+      forceBackend: opts.forceBackend ?? null,
+      defaultModel: opts.defaultModel ?? this.defaults.defaultModel,
+      modelFiles: (cellId) => this.files.get(fileKey(nb.id, cellId)),
+    };
     const key = JSON.stringify([nb.id, o.forceBackend, o.defaultModel]);
     if (this.current?.key !== key) {
       await this.current?.services.dispose();
@@ -92,3 +106,5 @@ export class NotebookHost {
     return runner.results;
   }
 }
+
+const fileKey = (notebookId: string, cellId: string): string => JSON.stringify([notebookId, cellId]);

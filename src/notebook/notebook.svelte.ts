@@ -13,7 +13,7 @@ import { cellStatuses, configHash, inputsHash } from './graph';
 import { NotebookImportError, parseNotebook } from './schema';
 import { decodeSharePayload, encodeShareLink, exportNotebook, exportFileName, shareTarget } from './share';
 import type { NotebookStore } from './store';
-import type { Cell, CellResult, CellStatus, CellType, FormatPreview, Notebook, PlaygroundCell, Profile } from './types';
+import type { Cell, CellResult, CellStatus, CellType, EmbeddedDataset, FormatPreview, Notebook, PlaygroundCell, Profile } from './types';
 import { APP_VERSION } from './version';
 import { DEFAULT_MODEL_ID } from './types';
 
@@ -92,6 +92,8 @@ export class NotebookState {
   /** Streamed output of playground cells (this session only; the finished text is the cell's result). */
   streams = $state.raw<{ [cellId: string]: PlaygroundStream }>({});
   private streamJob: string | null = null;
+  /** Model files chosen for model cells in this page (the worker holds the files; they never travel with the notebook). */
+  modelFiles = $state.raw<{ [cellId: string]: { count: number; bytes: number } }>({});
   /** Format previews of dataset cells (this session only: they are re-made on demand, never stored). */
   previews = $state.raw<{ [cellId: string]: FormatPreviewState }>({});
   presets = $state.raw<PresetEntry[]>([]);
@@ -227,6 +229,52 @@ export class NotebookState {
     const i = this.nb.cells.findIndex((c) => c.id === cell.id);
     if (i >= 0) this.nb.cells[i] = cell;
     void this.save();
+  }
+
+  /**
+   * Carry records in the notebook itself (an imported file): they are stored under a new ref in
+   * `datasets` and the dataset cell reads them (source `embedded`). Each import gets its own ref,
+   * so the cell and everything downstream show as stale; the records it replaces are dropped
+   * unless another cell reads them. They travel with every export and share file.
+   */
+  embedDataset(cellId: string, dataset: EmbeddedDataset): void {
+    const nb = this.nb;
+    const cell = nb?.cells.find((c) => c.id === cellId);
+    if (!nb || cell?.type !== 'dataset') return;
+    const ref = `${cellId}-${Date.now().toString(36)}`;
+    const datasets = { ...(nb.datasets ?? {}), [ref]: dataset };
+    const old = cell.source.kind === 'embedded' ? cell.source.ref : null;
+    if (old && !nb.cells.some((c) => c.id !== cellId && c.type === 'dataset' && c.source.kind === 'embedded' && c.source.ref === old)) delete datasets[old];
+    nb.datasets = datasets;
+    this.update({ ...cell, source: { kind: 'embedded', ref } });
+  }
+
+  /**
+   * Load a model cell from files on this computer: the worker keeps them for this page, and the
+   * cell's source becomes `files` with a note naming them (so a different choice makes the cell
+   * and what depends on it stale). Refused, with the reason at the cell, when config.json or
+   * the weights are missing.
+   */
+  async setModelFiles(cellId: string, files: File[]): Promise<void> {
+    const nb = this.nb;
+    const cell = nb?.cells.find((c) => c.id === cellId);
+    if (!nb || cell?.type !== 'model' || files.length === 0) return;
+    const names = files.map((f) => f.name);
+    const missing = ['config.json', 'tokenizer.json'].filter((n) => !names.includes(n));
+    if (!names.some((n) => n.endsWith('.safetensors'))) missing.push('a .safetensors weights file');
+    if (missing.length) {
+      this.cellNote = { cellId, kind: 'error', text: `These files are not a model folder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. Choose the folder with config.json, tokenizer.json and the .safetensors weights.` };
+      return;
+    }
+    const api = this.api();
+    if (!api) return void (this.cellNote = { cellId, kind: 'error', text: 'The lab worker has not started; see the message at the top.' });
+    await api.setModelFiles(nb.id, cellId, files);
+    const bytes = files.reduce((a, f) => a + f.size, 0);
+    this.modelFiles = { ...this.modelFiles, [cellId]: { count: files.length, bytes } };
+    const newest = Math.max(...files.map((f) => f.lastModified));
+    const note = `${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB, modified ${new Date(newest).toISOString()}: ${[...names].sort().join(', ')}`;
+    this.cellNote = null;
+    this.update({ ...cell, source: { kind: 'files', note } });
   }
 
   /** Add a new cell of `type` below the cell at `after` (-1: at the top); returns its id. */

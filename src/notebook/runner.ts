@@ -65,7 +65,8 @@ export interface GeneratedRow {
 
 /** Model services: load and generate (the worker's LabApi, or the engine in Node). */
 export interface ModelServices {
-  load(source: ModelSource, backend: ModelCell['backend'], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): Promise<LoadedModelInfo>;
+  /** `cellId`: the model cell asking (files a user chose are kept per cell, see LabApi.setModelFiles). */
+  load(source: ModelSource, backend: ModelCell['backend'], opts: { signal?: AbortSignal; onProgress?: (p: Progress) => void; cellId?: string }): Promise<LoadedModelInfo>;
   /**
    * Continue each prompt; `adapter` is a train cell's adapter ref or null for the base model.
    * With `constrained`, row i follows JSON Schema `schemas[i]` (null: that row is free), its JSON
@@ -293,7 +294,7 @@ export class NotebookRunner {
 
   private async loadModel(cell: ModelCell, opts: RunOptions): Promise<LoadedModelInfo> {
     if (!this.services.models) throw new NotAvailableError('model loading (this runner has no model service)');
-    return this.services.models.load(cell.source, cell.backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.(cell.id, p) });
+    return this.services.models.load(cell.source, cell.backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.(cell.id, p), cellId: cell.id });
   }
 
   private async output(cell: Cell, opts: RunOptions): Promise<CellOutput> {

@@ -30,12 +30,14 @@ export interface SessionServiceOptions {
   fetchText?: (url: string, signal?: AbortSignal) => Promise<string>;
   /** Where evaluate and stress cells save their reports (the worker: IndexedDB; `lab run`: a folder). */
   evalStore?: EvalStore;
+  /** The model files a user chose for a model cell with source `files` (the worker keeps them per notebook and cell). */
+  modelFiles?: (cellId: string) => readonly File[] | undefined;
 }
 
 const FULL_PREFIX = 'model:';
 const CHECKPOINT_EVERY = 10;
 
-function specOf(source: ModelSource, o: SessionServiceOptions): ModelSourceSpec {
+function specOf(source: ModelSource, o: SessionServiceOptions, cellId?: string): ModelSourceSpec {
   switch (source.kind) {
     case 'default':
       if (!o.defaultModel) throw new NotAvailableError(`the lab's default model ("${DEFAULT_MODEL_ID}") is not configured here`);
@@ -44,8 +46,14 @@ function specOf(source: ModelSource, o: SessionServiceOptions): ModelSourceSpec 
       return source.id;
     case 'url':
       return o.resolveUrl ? o.resolveUrl(source.url) : source.url;
-    case 'files':
-      throw new NotAvailableError('dropped model files in notebooks (give the model cell a folder URL or a Hub id)');
+    case 'files': {
+      const files = cellId ? o.modelFiles?.(cellId) : undefined;
+      if (files?.length) return files;
+      if (!o.modelFiles) throw new NotAvailableError('model files chosen on this computer in this runner (give the model cell a folder path, a URL or a Hub id)');
+      throw new Error(
+        `the model files of cell "${cellId ?? '?'}" are not here: choose them again in the cell (config.json, model.safetensors, tokenizer.json…). Files you choose stay on this computer: they are not kept after a reload, nor in an exported notebook`,
+      );
+    }
   }
 }
 
@@ -196,7 +204,7 @@ export function sessionServices(session: EngineSession, trainer: Trainer, o: Ses
         return res.text();
       }),
     models: {
-      load: (source, backend, { signal, onProgress }) => load(specOf(source, o), backend, signal, onProgress),
+      load: (source, backend, { signal, onProgress, cellId }) => load(specOf(source, o, cellId), backend, signal, onProgress),
       constrained: true,
       async generate(model, prompts, d, { adapter, signal, constrained }) {
         const target = await useAdapter(model, adapter);
