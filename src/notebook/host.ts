@@ -5,7 +5,9 @@ import type { NotebookEvent, Progress, RunCellOptions } from '../api/lab-api';
 import type { EngineSession } from '../engine/session';
 import type { Trainer } from '../runs/trainer';
 import { IdbEvalStore, lazyEvalStore, type EvalStore } from '../eval/store';
+import { DataStore } from '../data/store';
 import { NotebookRunner } from './runner';
+import { readStoredDataset } from './stored';
 import { sessionServices, type SessionServiceOptions } from './services_session';
 import type { CellResult, FormatPreview, Notebook } from './types';
 
@@ -25,7 +27,15 @@ export class NotebookHost {
     private readonly defaults: SessionServiceOptions,
   ) {
     this.evalStore = defaults.evalStore ?? (typeof indexedDB === 'undefined' ? undefined : lazyEvalStore(() => IdbEvalStore.open()));
+    if (!defaults.loadStoredDataset && typeof indexedDB !== 'undefined') {
+      // The Datasets view's store, opened on first use and kept open.
+      let store: Promise<DataStore> | null = null;
+      this.loadStored = async (id) => readStoredDataset(await (store ??= DataStore.open()), id);
+    } else this.loadStored = defaults.loadStoredDataset;
   }
+
+  /** Dataset cells with source "stored" read the Datasets view's store (IndexedDB) through this. */
+  private readonly loadStored: SessionServiceOptions['loadStoredDataset'];
 
   /** LabApi.runCell: calls run one at a time, in the order they came. */
   runCell(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
@@ -71,6 +81,7 @@ export class NotebookHost {
       forceBackend: opts.forceBackend ?? null,
       defaultModel: opts.defaultModel ?? this.defaults.defaultModel,
       modelFiles: (cellId) => this.files.get(fileKey(nb.id, cellId)),
+      loadStoredDataset: this.loadStored,
     };
     const key = JSON.stringify([nb.id, o.forceBackend, o.defaultModel]);
     if (this.current?.key !== key) {

@@ -8,6 +8,8 @@ import type { Progress, TokenStreamEvent } from '../api/lab-api';
 import { deleteCell, insertCell, moveCell } from './cells';
 import { checkCell } from './expect';
 import { NotebookClient, type LabApiRemote, type NotebookClientOptions } from './client';
+import { DataStore } from '../data/store';
+import { readStoredDataset } from './stored';
 import { trainPlan } from './runner';
 import { cellStatuses, configHash, inputsHash } from './graph';
 import { NotebookImportError, parseNotebook } from './schema';
@@ -210,7 +212,14 @@ export class NotebookState {
 
   async exportText(withResults: boolean): Promise<{ name: string; text: string }> {
     const nb = this.nb!;
-    return { name: exportFileName(nb), text: await exportNotebook($state.snapshot(nb) as Notebook, withResults ? { results: this.results } : {}) };
+    // Datasets from the Datasets view travel inside the file (the reader has no such store).
+    let store: DataStore | null = null;
+    const loadStored = async (id: string) => readStoredDataset((store ??= await DataStore.open()), id);
+    try {
+      return { name: exportFileName(nb), text: await exportNotebook($state.snapshot(nb) as Notebook, { ...(withResults ? { results: this.results } : {}), loadStored }) };
+    } finally {
+      (store as DataStore | null)?.close();
+    }
   }
 
   shareLink(base: string): Promise<string> {

@@ -16,7 +16,7 @@ import type { EvalStore } from '../eval/store';
 import type { RunRecord } from '../runs/store';
 import type { Trainer } from '../runs/trainer';
 import { NotAvailableError, type LabServices, type LoadedModelInfo, type TrainReply, type TrainRequest } from './runner';
-import { DEFAULT_MODEL_ID, type ModelCell, type ModelSource } from './types';
+import { DEFAULT_MODEL_ID, type EmbeddedDataset, type ModelCell, type ModelSource } from './types';
 
 /** Options of the session services. */
 export interface SessionServiceOptions {
@@ -30,6 +30,8 @@ export interface SessionServiceOptions {
   fetchText?: (url: string, signal?: AbortSignal) => Promise<string>;
   /** Where evaluate and stress cells save their reports (the worker: IndexedDB; `lab run`: a folder). */
   evalStore?: EvalStore;
+  /** A dataset of the Datasets view's store, for dataset cells with source `stored` (absent: not available here). */
+  loadStoredDataset?: (datasetId: string) => Promise<EmbeddedDataset>;
   /** The model files a user chose for a model cell with source `files` (the worker keeps them per notebook and cell). */
   modelFiles?: (cellId: string) => readonly File[] | undefined;
 }
@@ -196,6 +198,7 @@ export function sessionServices(session: EngineSession, trainer: Trainer, o: Ses
   }
 
   return {
+    ...(o.loadStoredDataset ? { loadStoredDataset: o.loadStoredDataset } : {}),
     fetchText:
       o.fetchText ??
       (async (url, signal) => {
