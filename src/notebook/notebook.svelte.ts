@@ -10,6 +10,7 @@ import { checkCell } from './expect';
 import { NotebookClient, type LabApiRemote, type NotebookClientOptions } from './client';
 import { DataStore } from '../data/store';
 import { readStoredDataset } from './stored';
+import { missingModelFiles } from '../lib/models/files';
 import { trainPlan } from './runner';
 import { cellStatuses, configHash, inputsHash } from './graph';
 import { NotebookImportError, parseNotebook } from './schema';
@@ -269,8 +270,7 @@ export class NotebookState {
     const cell = nb?.cells.find((c) => c.id === cellId);
     if (!nb || cell?.type !== 'model' || files.length === 0) return;
     const names = files.map((f) => f.name);
-    const missing = ['config.json', 'tokenizer.json'].filter((n) => !names.includes(n));
-    if (!names.some((n) => n.endsWith('.safetensors'))) missing.push('a .safetensors weights file');
+    const missing = missingModelFiles(names);
     if (missing.length) {
       this.cellNote = { cellId, kind: 'error', text: `These files are not a model folder: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. Choose the folder with config.json, tokenizer.json and the .safetensors weights.` };
       return;

@@ -5,3 +5,4 @@ export { default as ProblemList } from './ProblemList.svelte';
 export { default as EmptyState } from './EmptyState.svelte';
 export { default as ConfirmDialog } from './ConfirmDialog.svelte';
 export { default as ThemeSwitch } from './ThemeSwitch.svelte';
+export { default as DropZone } from './DropZone.svelte';

@@ -76,6 +76,15 @@ export function parseRecordText(text: string, kind: RecordKind): ParsedRecord {
 /** The formats the import box offers; `csv` is converted to lab records first (./csv). */
 export type ImportChoice = 'lab' | 'bfcl' | 'openai' | 'hf-chat' | 'csv';
 
+/** The import formats with their names, in the order the import selects list them. */
+export const IMPORT_CHOICES: readonly (readonly [ImportChoice, string])[] = [
+  ['lab', 'Lab JSONL / JSON'],
+  ['bfcl', 'BFCL questions'],
+  ['openai', 'OpenAI messages'],
+  ['hf-chat', 'Hugging Face chat'],
+  ['csv', 'CSV'],
+];
+
 /** The format a file's name suggests: .csv → csv, names with "bfcl" → bfcl, else the lab's own. */
 export function guessImportFormat(fileName: string): ImportChoice {
   const n = fileName.toLowerCase();
