@@ -6,20 +6,15 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import DatasetSource from '../../../src/components/notebook/DatasetSource.svelte';
-import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte';
 import { toolcalls101 } from '../../../src/data/generators/recipes';
 import { generateToolCalls } from '../../../src/data/generators/toolcalls';
 import { streamOf } from '../../../src/data/io/stream';
 import { DataStore } from '../../../src/data/store';
-import { startLab, type LabClient } from '../../../src/lib/lab-client';
-import { newNotebook } from '../../../src/notebook/cells';
-import { NotebookState } from '../../../src/notebook/notebook.svelte';
-import { IdbNotebookStore } from '../../../src/notebook/store';
 import type { Cell, DatasetCell, DatasetOutput } from '../../../src/notebook/types';
 import { until as waitUntil } from '../until';
+import { openNotebook, stopLab } from './open-notebook';
 
-let client: LabClient | null = null;
-afterAll(() => client?.terminate());
+afterAll(stopLab);
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -49,22 +44,12 @@ const jsonl = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join
 
 describe('dataset source editor', () => {
   it('generates, refuses bad shares and files, imports a file, runs each, and locks', async () => {
-    client = await startLab();
-    const api = client.api;
-    const store = await IdbNotebookStore.open({ name: `lab-notebooks-dataset-source-${Date.now()}` });
-    const state = new NotebookState(store, () => api, '/presets/', { forceBackend: 'cpu' });
-    const nb = newNotebook('Dataset sources');
     const cells: Cell[] = [
       { id: 'data', type: 'dataset', source: { kind: 'recipe', recipe: 'toolcalls-101' }, split: { method: 'recipe' }, format: 'compact' },
       { id: 'fixed', type: 'dataset', locked: true, source: { kind: 'generate', generator: 'toolcalls', n: 30, seed: 1 }, split: { method: 'by-tool', seed: 2, ratios: { train: 0.8, validation: 0.1, test: 0.1 }, heldOutTools: ['get_current_weather'] }, format: 'compact' },
     ];
-    nb.cells = cells;
-    await state.open(nb);
-    const target = document.createElement('div');
-    document.body.append(target);
-    const app = mount(NotebookPanel, { target, props: { notebook: state } });
-    cleanups.push(() => (unmount(app), target.remove(), store.close()));
-    flushSync();
+    const { state, target, close } = await openNotebook('Dataset sources', cells);
+    cleanups.push(close);
     const card = el(target, '[data-cell="data"]');
     const status = () => el(card, '.status').textContent;
     const dataCell = () => state.nb!.cells[0] as DatasetCell;
@@ -216,8 +201,6 @@ describe('dataset source editor', () => {
   });
 
   it('runs a stored dataset cell in the worker (the Datasets view\'s store) and embeds it in an export', async () => {
-    client ??= await startLab();
-    const api = client.api;
     // The lab's own Datasets store, which the worker reads too.
     const data = await DataStore.open();
     const staged = await data.importStream(streamOf(jsonl(generateToolCalls({ seed: 5, n: 12 }).records)), { format: 'lab', dataset: { name: 'Stored for a cell', provenance: 'test' }, onErrors: 'ask' });
@@ -225,11 +208,10 @@ describe('dataset source editor', () => {
       await data.deleteDataset(staged.datasetId);
       data.close();
     });
-    const store = await IdbNotebookStore.open({ name: `lab-notebooks-dataset-stored-${Date.now()}` });
-    const state = new NotebookState(store, () => api, '/presets/', { forceBackend: 'cpu' });
-    const nb = newNotebook('Stored dataset');
-    nb.cells = [{ id: 'data', type: 'dataset', source: { kind: 'stored', datasetId: staged.datasetId }, split: { method: 'random', seed: 1, ratios: { train: 0.5, validation: 0.25, test: 0.25 } }, format: 'compact' }];
-    await state.open(nb);
+    const { state, close } = await openNotebook('Stored dataset', [
+      { id: 'data', type: 'dataset', source: { kind: 'stored', datasetId: staged.datasetId }, split: { method: 'random', seed: 1, ratios: { train: 0.5, validation: 0.25, test: 0.25 } }, format: 'compact' },
+    ]);
+    cleanups.push(close);
     await state.run('data');
     expect(state.results.data!.status, state.results.data!.error?.message).toBe('done');
     const out = state.results.data!.output as DatasetOutput;
@@ -242,6 +224,5 @@ describe('dataset source editor', () => {
     const ref = (src as { ref: string }).ref;
     expect(file.datasets[ref]!.records).toHaveLength(12);
     expect(file.datasets[ref]!.info.name).toBe('Stored for a cell');
-    store.close();
   });
 });

@@ -3,41 +3,27 @@
 // the tokenizer of the model cell that trains on them; the page shows tokens per split, says what
 // is longer than the train cell's max length and the model's context, and draws the loss mask on
 // each example's tokens.
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLab, type LabClient } from '../../../src/lib/lab-client';
-import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte';
-import { defaultCell, newNotebook } from '../../../src/notebook/cells';
-import { NotebookState } from '../../../src/notebook/notebook.svelte';
-import { IdbNotebookStore } from '../../../src/notebook/store';
+import { defaultCell } from '../../../src/notebook/cells';
 import type { Cell, TrainCell } from '../../../src/notebook/types';
 import { until as waitUntil } from '../until';
+import { openNotebook, stopLab } from './open-notebook';
 
-let client: LabClient | null = null;
-afterAll(() => client?.terminate());
+afterAll(stopLab);
 
 const until = (cond: Parameters<typeof waitUntil>[0], what: string, ms = 90_000) => waitUntil(cond, what, ms);
 
 describe('dataset cell format preview', () => {
   it('counts tokens with the training model\'s tokenizer, warns about what is too long, and shows the loss mask on the tokens', async () => {
-    client = await startLab();
-    const api = client.api;
-    const store = await IdbNotebookStore.open({ name: `lab-notebooks-format-preview-${Date.now()}` });
-    const state = new NotebookState(store, () => api, '/presets/', { forceBackend: 'cpu' });
-    const nb = newNotebook('Format preview');
     const cells: Cell[] = [
       // Six tools in every prompt: with stories260K's 512-token vocabulary some examples exceed its 512-token context.
       { id: 'calls', type: 'dataset', source: { kind: 'generate', generator: 'toolcalls', n: 40, seed: 1, tools: 6 }, split: { method: 'seed' }, format: 'text' },
       { id: 'model', type: 'model', source: { kind: 'url', url: '/fixtures/stories260K/hf' }, backend: 'cpu' },
     ];
     cells.push({ ...(defaultCell('train', 'lora', cells) as TrainCell), maxLength: 384 });
-    nb.cells = cells;
-    await state.open(nb);
-    const target = document.createElement('div');
-    document.body.append(target);
-    const app = mount(NotebookPanel, { target, props: { notebook: state } });
+    const { state, target, api, close } = await openNotebook('Format preview', cells);
     try {
-      flushSync();
       await state.run('calls');
       expect(state.statuses.calls, state.results.calls?.error?.message).toBe('done');
       flushSync();
@@ -84,8 +70,7 @@ describe('dataset cell format preview', () => {
       expect(state.running).toBeNull();
       expect(state.statuses.calls).toBe('done');
     } finally {
-      unmount(app);
-      target.remove();
+      close();
     }
   });
 });

@@ -3,18 +3,13 @@
 // to the worker, the cell loads from them (the same model as from its folder URL) and a different
 // choice makes the cell stale; files that are not a model folder, and files the worker no longer
 // has (after a reload), are refused with what to do.
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLab, type LabClient } from '../../../src/lib/lab-client';
-import NotebookPanel from '../../../src/components/notebook/NotebookPanel.svelte';
-import { newNotebook } from '../../../src/notebook/cells';
-import { NotebookState } from '../../../src/notebook/notebook.svelte';
-import { IdbNotebookStore } from '../../../src/notebook/store';
 import type { ModelCell, ModelOutput } from '../../../src/notebook/types';
 import { until } from '../until';
+import { openNotebook, stopLab } from './open-notebook';
 
-let client: LabClient | null = null;
-afterAll(() => client?.terminate());
+afterAll(stopLab);
 
 const DIR = '/fixtures/stories260K/hf';
 const FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'];
@@ -33,19 +28,9 @@ function chooseFiles(input: HTMLInputElement, files: File[]): void {
 
 describe('model cell source', () => {
   it('checks a Hub id, loads chosen files in the worker, marks a new choice stale, and says what to do with missing files', async () => {
-    client = await startLab();
-    const api = client.api;
-    const store = await IdbNotebookStore.open({ name: `lab-notebooks-model-source-${Date.now()}` });
-    const state = new NotebookState(store, () => api, '/presets/', { forceBackend: 'cpu' });
-    const nb = newNotebook('Model source');
-    nb.cells = [{ id: 'model', type: 'model', source: { kind: 'url', url: DIR }, backend: 'cpu' }];
-    await state.open(nb);
-    const target = document.createElement('div');
-    document.body.append(target);
-    const app = mount(NotebookPanel, { target, props: { notebook: state } });
+    const { state, target, api, close } = await openNotebook('Model source', [{ id: 'model', type: 'model', source: { kind: 'url', url: DIR }, backend: 'cpu' }]);
     const cell = () => state.nb!.cells[0] as ModelCell;
     try {
-      flushSync();
       // From its folder URL first: the reference for the same model loaded from files.
       await state.run('model');
       expect(state.results.model!.status, state.results.model!.error?.message).toBe('done');
@@ -110,8 +95,7 @@ describe('model cell source', () => {
       expect(state.results.model!.status).toBe('failed');
       expect(state.results.model!.error!.message).toContain('the model files of cell "model" are not here: choose them again in the cell');
     } finally {
-      unmount(app);
-      target.remove();
+      close();
     }
   });
 });
