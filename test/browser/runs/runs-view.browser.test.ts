@@ -73,15 +73,20 @@ async function openStore(): Promise<IdbEvalStore> {
   return s;
 }
 
+/** A fresh report store holding the baseline and the tuned report, shown in the Runs view. */
+async function showTwoReports() {
+  const store = await openStore();
+  const { base, tuned } = baselineAndTuned();
+  await store.put(base);
+  await store.put(tuned);
+  const state = new RunsState(() => null, store);
+  await state.refreshReports();
+  return { store, base, tuned, state, target: show(state) };
+}
+
 describe('runs view: evaluation reports', () => {
   it('compares two stored reports: diff row, flips filtered by label, CSV, SVG and PNG exports', async () => {
-    const store = await openStore();
-    const { base, tuned } = baselineAndTuned();
-    await store.put(base);
-    await store.put(tuned);
-    const state = new RunsState(() => null, store);
-    await state.refreshReports();
-    const target = show(state);
+    const { store, base, tuned, target } = await showTwoReports();
     expect([...target.querySelectorAll('tr[data-report]')].map((r) => r.getAttribute('data-report'))).toEqual(['eval-tuned', 'eval-base']);
     expect(target.textContent).toMatch(/Tick two or more reports/);
     for (const el of target.querySelectorAll<HTMLInputElement | HTMLSelectElement>('select, input')) expect(el.labels?.length || el.getAttribute('aria-label'), el.outerHTML).toBeTruthy();
@@ -177,13 +182,7 @@ describe('runs view: evaluation reports', () => {
   });
 
   it('delete asks first: Escape and Cancel keep the report, Delete removes it from IndexedDB', async () => {
-    const store = await openStore();
-    const { base, tuned } = baselineAndTuned();
-    await store.put(base);
-    await store.put(tuned);
-    const state = new RunsState(() => null, store);
-    await state.refreshReports();
-    const target = show(state);
+    const { store, base, tuned, target } = await showTwoReports();
     const dialog = () => target.querySelector('dialog') as HTMLDialogElement;
 
     button(target, 'Delete baseline · test').click();
