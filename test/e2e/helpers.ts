@@ -100,3 +100,12 @@ export function storedNotebooks(page: Page): Promise<string> {
     return out;
   });
 }
+
+/** A new 1280×800 page that collects page errors, opened at `address` when one is given. */
+export async function openPage(browser: Browser, address?: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (address) await page.goto(address);
+  return { page, errors };
+}

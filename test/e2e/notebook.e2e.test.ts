@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { artifact, buildApp, cellStatus, launch, openToolCalls101, serveBuild, stopServer, storedNotebooks, waitForLab } from './helpers';
+import { artifact, buildApp, cellStatus, launch, openPage, openToolCalls101, serveBuild, stopServer, storedNotebooks, waitForLab } from './helpers';
 
 let server: PreviewServer;
 let url: string;
@@ -30,10 +30,7 @@ describe('notebook (built app)', () => {
   it('opens Tool calls 101 on the default model, runs the toy cells with training, and keeps the results after a reload', async () => {
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${url}#/notebook`);
+      const { page, errors } = await openPage(browser, `${url}#/notebook`);
       await openToolCalls101(page);
       expect(await page.locator('article[data-cell]').count()).toBeGreaterThan(10);
       expect(await page.locator('.pin').count()).toBe(0);
@@ -112,10 +109,7 @@ async function exportFile(page: Page, name: string): Promise<{ path: string; tex
  * the model cell's backend set to the CPU's WebAssembly SIMD path; page errors are collected.
  */
 async function openSmokeOnWasm(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${url}#/notebook`);
+  const { page, errors } = await openPage(browser, `${url}#/notebook`);
   await waitForLab(page);
   await openToolCalls101(page);
   await page.getByLabel('Profile').selectOption('smoke');

@@ -3,7 +3,7 @@
 // service-worker fetches, so the server is really stopped.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifact, buildApp, cellStatus, launch, openToolCalls101, serveBuild, stopServer, waitForLab } from './helpers';
+import { artifact, buildApp, cellStatus, launch, openPage, openToolCalls101, serveBuild, stopServer, waitForLab } from './helpers';
 
 /** Wait until the service worker controls the page (its install, the precache, has finished). */
 async function controlled(page: Page): Promise<void> {
@@ -64,10 +64,7 @@ describe('offline', () => {
     const { server, url } = await serveBuild();
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${url}#/notebook`);
+      const { page, errors } = await openPage(browser, `${url}#/notebook`);
       await controlled(page);
       expect(await precached(page)).toEqual(
         expect.arrayContaining(['/models/lab-default/config.json', '/models/lab-default/model.safetensors', '/models/lab-default/tokenizer.json', '/presets/tool-calls-101.json']),

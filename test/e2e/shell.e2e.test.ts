@@ -1,7 +1,7 @@
 // The built app, served as `npm start` serves it, opened in real Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { artifact, buildApp, launch, serveBuild, stopServer } from './helpers';
+import { artifact, buildApp, launch, openPage, serveBuild, stopServer } from './helpers';
 
 let server: PreviewServer;
 let url: string;
@@ -18,9 +18,7 @@ describe('app shell (built, served, in Chromium)', () => {
   it('shows the WebGPU adapter in the badge, all four views with their empty states, and the capability panel', async () => {
     const browser = await launch();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
+      const { page, errors } = await openPage(browser);
       // The content security policy (index.html) is in force and nothing the app does breaks it.
       const violations: string[] = [];
       page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
