@@ -3,7 +3,7 @@
 // as it arrives and hands progress to the view. Training controls (pause/resume/cancel) go
 // straight to the worker's training methods with the run id the progress carries.
 import * as Comlink from 'comlink';
-import type { LabApi, NotebookEvent, Progress, RunRecord } from '../api/lab-api';
+import type { LabApi, NotebookEvent, Progress, RunCellOptions, RunRecord } from '../api/lab-api';
 import { NotAvailableError } from './runner';
 import { IdbNotebookStore, MemoryNotebookStore, type NotebookStore } from './store';
 import type { CellResult, FormatPreview, Notebook, Profile } from './types';
@@ -39,7 +39,8 @@ let nextJob = 1;
 
 /** Runs cells of a notebook in the lab worker and stores their results. */
 export class NotebookClient {
-  private job: string | null = null;
+  /** The job id of the call in flight (what `stop` aborts). */
+  private current: string | null = null;
 
   constructor(
     readonly store: NotebookStore,
@@ -55,9 +56,6 @@ export class NotebookClient {
 
   /** Run a cell (and what it needs), or 'all'; results go to the store as they come. */
   async run(nb: Notebook, results: { [id: string]: CellResult }, cellId: string | 'all', opts: ClientRunOptions): Promise<{ [id: string]: CellResult }> {
-    const api = this.need();
-    const jobId = `notebook-${nextJob++}`;
-    this.job = jobId;
     const writes: Promise<unknown>[] = [];
     const onEvent = (e: NotebookEvent) => {
       if ('progress' in e) opts.onProgress?.(e.cellId, e.progress);
@@ -66,30 +64,33 @@ export class NotebookClient {
         opts.onCell?.(e.cellId, e.result);
       }
     };
-    try {
-      const out = await api.runCell(nb, results, cellId, { profile: opts.profile, jobId, forceBackend: this.options.forceBackend ?? null, defaultModel: this.options.defaultModel }, Comlink.proxy(onEvent));
+    return this.job('notebook', opts.profile, async (api, o) => {
+      const out = await api.runCell(nb, results, cellId, o, Comlink.proxy(onEvent));
       await Promise.all(writes);
       return out;
-    } finally {
-      if (this.job === jobId) this.job = null;
-    }
+    });
   }
 
   /** A dataset cell's format preview with its model's tokenizer (LabApi.previewFormat); stores nothing. */
-  async previewFormat(nb: Notebook, results: { [id: string]: CellResult }, datasetCellId: string, profile: Profile): Promise<FormatPreview> {
+  previewFormat(nb: Notebook, results: { [id: string]: CellResult }, datasetCellId: string, profile: Profile): Promise<FormatPreview> {
+    return this.job('preview', profile, (api, o) => api.previewFormat(nb, results, datasetCellId, o));
+  }
+
+  /** Call the worker with a new job id (what `stop` aborts) and this client's run options. */
+  private async job<T>(prefix: string, profile: Profile, call: (api: LabApiRemote, o: RunCellOptions) => Promise<T>): Promise<T> {
     const api = this.need();
-    const jobId = `preview-${nextJob++}`;
-    this.job = jobId;
+    const jobId = `${prefix}-${nextJob++}`;
+    this.current = jobId;
     try {
-      return await api.previewFormat(nb, results, datasetCellId, { profile, jobId, forceBackend: this.options.forceBackend ?? null, defaultModel: this.options.defaultModel });
+      return await call(api, { profile, jobId, forceBackend: this.options.forceBackend ?? null, defaultModel: this.options.defaultModel });
     } finally {
-      if (this.job === jobId) this.job = null;
+      if (this.current === jobId) this.current = null;
     }
   }
 
   /** Stop the running cell (a training run is cancelled; its last checkpoint stays stored). */
   async stop(): Promise<boolean> {
-    return this.job ? this.need().abort(this.job) : false;
+    return this.current ? this.need().abort(this.current) : false;
   }
 
   /** A stored training run, or null when there is none (or no worker). */

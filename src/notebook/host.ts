@@ -39,12 +39,17 @@ export class NotebookHost {
 
   /** LabApi.runCell: calls run one at a time, in the order they came. */
   runCell(nb: Notebook, results: Record<string, CellResult>, cellId: string | 'all', opts: RunCellOptions, onEvent?: (e: NotebookEvent) => unknown): Promise<Record<string, CellResult>> {
+    return this.enqueue(opts.jobId, (signal) => this.execute(nb, results, cellId, opts, signal, onEvent));
+  }
+
+  /** Run `work` after everything queued before it, stoppable by `abort(jobId)`. */
+  private enqueue<T>(jobId: string | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ctl = new AbortController();
-    if (opts.jobId) this.jobs.set(opts.jobId, ctl);
-    const run = this.queue.then(() => this.execute(nb, results, cellId, opts, ctl.signal, onEvent));
+    if (jobId) this.jobs.set(jobId, ctl);
+    const run = this.queue.then(() => work(ctl.signal));
     this.queue = run.catch(() => undefined);
     return run.finally(() => {
-      if (opts.jobId && this.jobs.get(opts.jobId) === ctl) this.jobs.delete(opts.jobId);
+      if (jobId && this.jobs.get(jobId) === ctl) this.jobs.delete(jobId);
     });
   }
 
@@ -64,13 +69,7 @@ export class NotebookHost {
 
   /** LabApi.previewFormat: in the same queue and on the same runner as the cells, so the model stays loaded for them. */
   previewFormat(nb: Notebook, results: Record<string, CellResult>, datasetCellId: string, opts: RunCellOptions): Promise<FormatPreview> {
-    const ctl = new AbortController();
-    if (opts.jobId) this.jobs.set(opts.jobId, ctl);
-    const run = this.queue.then(async () => (await this.runner(nb, results, opts)).formatPreview(datasetCellId, { profile: opts.profile, signal: ctl.signal }));
-    this.queue = run.catch(() => undefined);
-    return run.finally(() => {
-      if (opts.jobId && this.jobs.get(opts.jobId) === ctl) this.jobs.delete(opts.jobId);
-    });
+    return this.enqueue(opts.jobId, async (signal) => (await this.runner(nb, results, opts)).formatPreview(datasetCellId, { profile: opts.profile, signal }));
   }
 
   /** The runner of this notebook and these options (kept between calls, so loaded models stay), holding `results`. */
