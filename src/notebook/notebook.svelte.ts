@@ -462,6 +462,7 @@ export class NotebookState {
     const same = before.attached && before.enabled && before.runId === adapterRun;
     if (want && !same) await api.attachAdapter(model, { runId: adapterRun });
     if (!want && before.attached && before.enabled) await api.setAdapterEnabled(model, false);
+    let done: Partial<PlaygroundStream>;
     try {
       const onToken = (e: TokenStreamEvent) => {
         const s = this.streams[cell.id]!;
@@ -487,7 +488,7 @@ export class NotebookState {
       };
       this.results = { ...this.results, [cell.id]: result };
       await this.store.putResult(this.nb!.id, result);
-      this.setStream(cell.id, { text: row.text, phase: 'done', note: `Finished (${row.finishReason}) after ${row.ids.length} tokens, ${reply.tokensPerSecond.toFixed(1)} tokens/s on ${reply.backend}.` });
+      done = { text: row.text, phase: 'done', note: `Finished (${row.finishReason}) after ${row.ids.length} tokens, ${reply.tokensPerSecond.toFixed(1)} tokens/s on ${reply.backend}.` };
     } finally {
       if (want && !same) {
         if (before.attached && before.runId) await api.attachAdapter(model, { runId: before.runId });
@@ -496,6 +497,8 @@ export class NotebookState {
       }
       if (!want && before.attached && before.enabled) await api.setAdapterEnabled(model, true);
     }
+    // 'done' only once the model's adapter state is back, so a finished stream means a free model.
+    this.setStream(cell.id, done);
   }
 
   /**

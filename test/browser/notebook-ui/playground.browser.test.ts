@@ -63,7 +63,7 @@ describe('playground cell', () => {
         const obs = new MutationObserver(() => seen.push(pre.textContent ?? ''));
         obs.observe(pre, { childList: true, characterData: true, subtree: true });
         target.querySelector<HTMLButtonElement>(`button[aria-label="Run ${id}"]`)!.click();
-        await until(() => state.streams[id]?.phase === 'done' || state.streams[id]?.phase === 'failed', `${id} to stream`);
+        await until(() => (state.streams[id]?.phase === 'done' || state.streams[id]?.phase === 'failed') && state.running === null, `${id} to stream`);
         obs.disconnect();
         expect(state.streams[id]!.note).toMatch(/^Finished \((eos|length)\) after \d+ tokens/);
         const text = state.streams[id]!.text;
