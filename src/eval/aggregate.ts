@@ -1,5 +1,10 @@
-// Aggregates over verdicts with seeded percentile-bootstrap intervals: the metric table, the
-// per-tool and per-error breakdowns, and the paired bootstrap that comparisons use.
+// Aggregates over verdicts with 95% intervals: the metric table, the per-tool and per-error
+// breakdowns, and the paired bootstrap that comparisons use.
+//
+// Rates (a share of records: validJson, exactMatch, …) take the Wilson score interval, which stays
+// honest at 0 and 1: 0 of 16 is 0%–19.4%, where a percentile bootstrap says 0%–0% (every resample
+// of sixteen zeros is zero). Means of percentages (fieldMatch, noise, …) take a seeded percentile
+// bootstrap over records.
 //
 // n = records scored, B = bootstrap resamples, M = metrics. A resample draws n row indices with
 // replacement; every metric is a ratio Σx/Σd over the drawn rows (d = 1 when the row is in the
@@ -159,10 +164,35 @@ export function quantile(values: ArrayLike<number>, q: number): number | null {
   return (xs[lo] as number) + (h - lo) * ((xs[hi] as number) - (xs[lo] as number));
 }
 
-/** Every metric of METRIC_KEYS over `verdicts`, with seeded 95% bootstrap intervals. */
+/** z of a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * The 95% Wilson score interval of k successes in n > 0 trials (Wilson 1927): the p whose
+ * normal-approximation test does not reject k/n. Inside [0, 1], never empty, and never zero-width.
+ */
+export function wilsonInterval(k: number, n: number, z = Z95): [number, number] {
+  if (!(n > 0) || k < 0 || k > n) throw new Error(`wilsonInterval: need 0 ≤ k ≤ n and n > 0 (k = ${k}, n = ${n})`);
+  const p = k / n;
+  const z2 = z * z;
+  const den = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / den;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / den;
+  return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
+}
+
+/** How the intervals of `summarize` are made, in words (reports and tables show it). */
+export const INTERVAL_METHOD = '95% intervals: Wilson score for rates, percentile bootstrap over records for means of percentages.';
+
+/**
+ * Every metric of METRIC_KEYS over `verdicts`, with 95% intervals: Wilson score for rates, a
+ * seeded percentile bootstrap (`opts`) for means of percentages.
+ */
 export function summarize(verdicts: readonly Verdict[], opts: BootstrapOptions = {}): Record<MetricKey, MetricSummary> {
   const cols = metricColumns(verdicts);
-  const boots = verdicts.length > 0 ? resampleRatios(cols, verdicts.length, opts) : cols.map(() => new Float64Array(0));
+  const percent = METRIC_KEYS.map((k, m) => [k, m] as const).filter(([k]) => METRICS[k].unit === 'percent');
+  const resampled = verdicts.length > 0 ? resampleRatios(percent.map(([, m]) => cols[m] as Column), verdicts.length, opts) : [];
+  const boots = new Map(percent.map(([k], j) => [k, resampled[j] ?? new Float64Array(0)]));
   const out = {} as Record<MetricKey, MetricSummary>;
   METRIC_KEYS.forEach((k, m) => {
     const c = cols[m] as Column;
@@ -172,11 +202,12 @@ export function summarize(verdicts: readonly Verdict[], opts: BootstrapOptions =
       sx += c.x[i] as number;
       sd += c.d[i] as number;
     }
-    const boot = boots[m] as Float64Array;
+    const boot = boots.get(k);
+    const [lo, hi] = sd === 0 ? [null, null] : boot ? [quantile(boot, 0.025), quantile(boot, 0.975)] : wilsonInterval(sx, sd);
     out[k] = {
       value: sd > 0 ? sx / sd : null,
-      lo: sd > 0 ? quantile(boot, 0.025) : null,
-      hi: sd > 0 ? quantile(boot, 0.975) : null,
+      lo,
+      hi,
       n: sd,
       unit: METRICS[k].unit,
       over: METRICS[k].over,

@@ -10,7 +10,7 @@
 //   bfclCheck (./bfcl)             → bfclMatch
 //   fieldScores                    → fieldMatch, fieldNoise (ThinkJSON, leaf JSON Pointers)
 //   chooseError                    → one error label by precedence, and its JSON Pointer
-//   scorePredictions               → id matching, aggregates with bootstrap intervals (./aggregate)
+//   scorePredictions               → id matching, aggregates with 95% intervals (./aggregate)
 import { getAt } from '../data/pointer';
 import type { Json, JsonOutputRecord, LabRecord, ToolCall, ToolCallRecord } from '../data/types';
 import {
@@ -134,8 +134,9 @@ the expected JSON; **bfclMatch** does not apply; labels 4 and 5 do not occur.
 
 ## Aggregates
 Rates are fractions of their denominator; fieldMatch, fieldNoise and noise are means of
-percentages. Every aggregate comes with a 95% percentile bootstrap interval over records
-(seeded, 1000 resamples by default), with breakdowns per expected tool and per error label. When a
+percentages. Every aggregate comes with a 95% interval: the Wilson score interval for rates (so 0 of
+16 reads 0%–19.4%, not 0%–0%), a percentile bootstrap over records (seeded, 1000 resamples by
+default) for means of percentages; with breakdowns per expected tool and per error label. When a
 denominator is below 30 the report warns that the interval is too wide to mean much.
 `;
 

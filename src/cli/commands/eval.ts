@@ -53,7 +53,7 @@ export const EVAL_USAGE_OPTIONS = [
   '  --backend wasm         engine backend: wasm or cpu',
   '  --runtime engine       engine, or transformers (transformers.js on the folder\'s onnx/model.onnx)',
   '  --limit N              only the first N records of the split',
-  '  --resamples 1000       bootstrap resamples of the 95% intervals',
+  '  --resamples 1000       bootstrap resamples of the 95% intervals of percentage means (rates: Wilson score)',
   '  --predictions P.jsonl  also write {id, output, truncated} lines (input of `lab score`)',
   '  --store DIR            also save the report(s) in this evaluation store folder (one JSON file each; `lab compare` reads them)',
   '  --quiet                no progress lines on stderr',

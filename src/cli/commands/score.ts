@@ -24,7 +24,7 @@ const score: Command = {
     '  --predictions  JSONL lines {"id", "output"} (optional "truncated": true, "error": "…")',
     '  --verdicts     write one JSON line per scored record: {id, noOutput, validJsonStrict, validJson,',
     '                 schemaOk, exactMatch, bfclMatch, fieldMatch, noise, error, path, …}',
-    '  --resamples    bootstrap resamples for the 95% intervals (default 1000)',
+    '  --resamples    bootstrap resamples for the 95% intervals of percentage means (default 1000; rates use the Wilson score interval)',
     '  --seed         bootstrap seed (default 11711)',
     '  --missing      a record without a prediction: scored as no_output (fail, default) or left out',
     '',

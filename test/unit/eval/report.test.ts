@@ -2,7 +2,7 @@
 // bootstrap intervals.
 import { describe, expect, it } from 'vitest';
 import type { LabRecord, ToolCallRecord } from '../../../src/data/types';
-import { quantile, resampleRatios, summarize } from '../../../src/eval/aggregate';
+import { quantile, resampleRatios, summarize, wilsonInterval } from '../../../src/eval/aggregate';
 import { parsePredictionsJsonl, parseRecordsText, ScoringFileError } from '../../../src/eval/io';
 import { scorePredictions, scoreToolCall, ScoringInputError, type Prediction } from '../../../src/eval/scoring';
 import { N, W, weatherTool } from './fixtures';
@@ -83,34 +83,54 @@ describe('scorePredictions bookkeeping', () => {
   });
 });
 
-describe('bootstrap intervals', () => {
+describe('95% intervals', () => {
   const records = copies(400);
-  // Every other prediction right: exact match 0.5 over n = 400.
+  // Every other prediction right: exact match 0.5 over n = 400; fieldMatch is 100 or 0.
   const preds = records.map((r, i) => ({ id: r.id, output: i % 2 ? OK : 'no' }));
 
-  it('are deterministic for a seed and change with it', () => {
-    const a = scorePredictions(records, preds, { bootstrap: { seed: 7, resamples: 300 } }).metrics.exactMatch;
-    const b = scorePredictions(records, preds, { bootstrap: { seed: 7, resamples: 300 } }).metrics.exactMatch;
-    const c = scorePredictions(records, preds, { bootstrap: { seed: 8, resamples: 300 } }).metrics.exactMatch;
+  it('bootstrap intervals of percentage means are deterministic for a seed and change with it', () => {
+    const a = scorePredictions(records, preds, { bootstrap: { seed: 7, resamples: 300 } }).metrics.fieldMatch;
+    const b = scorePredictions(records, preds, { bootstrap: { seed: 7, resamples: 300 } }).metrics.fieldMatch;
+    const c = scorePredictions(records, preds, { bootstrap: { seed: 8, resamples: 300 } }).metrics.fieldMatch;
+    expect(a.unit).toBe('percent');
     expect(a).toEqual(b);
     expect([c.lo, c.hi]).not.toEqual([a.lo, a.hi]);
   });
 
-  it('have about the binomial width (±1.96·sqrt(p(1−p)/n)) and contain the estimate', () => {
-    const m = scorePredictions(records, preds, { bootstrap: { resamples: 2000 } }).metrics.exactMatch;
+  it('have about the binomial width (±1.96·sqrt(p(1−p)/n)) and contain the estimate, for a rate and a percentage mean', () => {
+    const metrics = scorePredictions(records, preds, { bootstrap: { resamples: 2000 } }).metrics;
     const half = 1.96 * Math.sqrt(0.25 / 400);
-    expect(m.value).toBe(0.5);
-    expect(m.lo as number).toBeLessThan(0.5);
-    expect(m.hi as number).toBeGreaterThan(0.5);
-    // Percentile bootstrap vs normal approximation: agree within 15% of the half-width.
-    expect(Math.abs((m.hi as number) - (m.lo as number) - 2 * half)).toBeLessThan(0.15 * 2 * half);
+    for (const [m, scale] of [[metrics.exactMatch, 1], [metrics.fieldMatch, 100]] as const) {
+      expect(m.value).toBe(0.5 * scale);
+      expect(m.lo as number).toBeLessThan(0.5 * scale);
+      expect(m.hi as number).toBeGreaterThan(0.5 * scale);
+      // Wilson and the percentile bootstrap vs the normal approximation: within 15% of the half-width.
+      expect(Math.abs(((m.hi as number) - (m.lo as number)) / scale - 2 * half)).toBeLessThan(0.15 * 2 * half);
+    }
   });
 
-  it('are degenerate for a constant column and null for an empty denominator', () => {
+  it('rates take the Wilson score interval: known values, and honest at 0 and 1', () => {
+    // Closed forms at the ends: 0 of n → [0, z²/(n+z²)], n of n → [n/(n+z²), 1].
+    const z2 = 1.959963984540054 ** 2;
+    expect(wilsonInterval(0, 16)[0]).toBe(0);
+    expect(wilsonInterval(0, 16)[1]).toBeCloseTo(z2 / (16 + z2), 12);
+    expect(wilsonInterval(0, 16)[1]).toBeCloseTo(0.1936, 4);
+    expect(wilsonInterval(5, 5)[0]).toBeCloseTo(5 / (5 + z2), 12);
+    // Textbook value (Newcombe 1998, table I): 81 of 263 → 0.2553 – 0.3662.
+    const [lo, hi] = wilsonInterval(81, 263);
+    expect(lo).toBeCloseTo(0.2553, 4);
+    expect(hi).toBeCloseTo(0.3662, 4);
+    expect(() => wilsonInterval(3, 2)).toThrow(/0 ≤ k ≤ n/);
+    expect(() => wilsonInterval(0, 0)).toThrow(/n > 0/);
+
     const all = summarize(copies(5).map((r) => scoreToolCall(r, OK)), { resamples: 100 });
-    expect([all.exactMatch.value, all.exactMatch.lo, all.exactMatch.hi]).toEqual([1, 1, 1]);
-    const none = summarize(copies(5).map((r) => scoreToolCall(r, 'x')), { resamples: 100 });
+    expect([all.exactMatch.value, all.exactMatch.hi]).toEqual([1, 1]);
+    expect(all.exactMatch.lo).toBeCloseTo(5 / (5 + z2), 12);
+    const none = summarize(copies(16).map((r) => scoreToolCall(r, 'x')), { resamples: 100 });
+    expect([none.validJson.value, none.validJson.lo, none.validJson.hi]).toEqual([0, ...wilsonInterval(0, 16)]);
     expect(none.schemaOkOfValid).toMatchObject({ value: null, lo: null, hi: null, n: 0 });
+    // A percentage mean that is constant keeps the bootstrap's zero width (there is no closed form to widen it).
+    expect([none.fieldMatch.value, none.fieldMatch.lo, none.fieldMatch.hi]).toEqual([0, 0, 0]);
   });
 
   it('resampleRatios pairs columns row by row, and quantile interpolates', () => {
