@@ -260,7 +260,7 @@ export function smallNWarnings(metrics: Record<MetricKey, MetricSummary>, where 
   const small = METRIC_KEYS.filter((k) => metrics[k].n > 0 && metrics[k].n < SMALL_N);
   if (small.length === 0) return [];
   const ns = [...new Set(small.map((k) => metrics[k].n))].sort((a, c) => a - c);
-  return [
-    `${where}: ${small.join(', ')} rest on fewer than ${SMALL_N} records (n = ${ns.join(', ')}); the 95% intervals are wide and differences within them mean little.`,
-  ];
+  const measured = METRIC_KEYS.filter((k) => metrics[k].n > 0);
+  const which = small.length === measured.length ? 'every metric rests' : `${small.join(', ')} rest`;
+  return [`${where}: ${which} on fewer than ${SMALL_N} records (n = ${ns.join(', ')}); the 95% intervals are wide and differences within them mean little.`];
 }

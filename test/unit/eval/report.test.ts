@@ -77,7 +77,10 @@ describe('scorePredictions bookkeeping', () => {
 
   it('warns when n is small, and not when every denominator reaches 30', () => {
     const small = scorePredictions(copies(10), copies(10).map((r) => ({ id: r.id, output: OK })), { bootstrap: { resamples: 50 } });
-    expect(small.warnings.some((w) => /fewer than 30 records \(n = 10\)/.test(w))).toBe(true);
+    expect(small.warnings).toContain('overall: every metric rests on fewer than 30 records (n = 10); the 95% intervals are wide and differences within them mean little.');
+    // Only the metrics over valid-JSON outputs are small: they are named.
+    const some = scorePredictions(copies(40), copies(40).map((r, i) => ({ id: r.id, output: i < 10 ? OK : 'no' })), { bootstrap: { resamples: 50 } });
+    expect(some.warnings[0]).toBe('overall: schemaOkOfValid, fieldMatchOfValid, fieldNoiseOfValid, noiseOfValid rest on fewer than 30 records (n = 10); the 95% intervals are wide and differences within them mean little.');
     const big = scorePredictions(copies(40), copies(40).map((r) => ({ id: r.id, output: OK })), { bootstrap: { resamples: 50 } });
     expect(big.warnings).toEqual([]);
   });
