@@ -57,13 +57,16 @@ describe('chart export', () => {
     expect(doc.documentElement.getAttribute('xmlns')).toBe('http://www.w3.org/2000/svg');
     expect(doc.querySelector('path.train')?.getAttribute('d')).toBe(svg.querySelector('path.train')!.getAttribute('d'));
     expect(doc.querySelector('path.validation')?.getAttribute('stroke')).toMatch(/^rgb/);
+    // Axes: loss ticks at 5 and 5.5 (4.6 … 5.7), whole steps 1–3 and the word "step", painted in the theme's muted colour.
+    expect([...doc.querySelectorAll('g.axes text')].map((t) => t.textContent)).toEqual(['5', '5.5', '1', '2', '3', 'step']);
+    expect(doc.querySelector('g.axes text')?.getAttribute('fill')).toMatch(/^rgb/);
     const png = await chartPng(svg);
     expect(png.type).toBe('image/png');
     expect([...new Uint8Array(await png.slice(0, 8).arrayBuffer())]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     const bmp = await createImageBitmap(png);
-    // 320 × 120 on the page (no CSS size); exportScale() is 2 on this 1× screen: 640 × 240.
-    expect([svg.getBoundingClientRect().width, svg.getBoundingClientRect().height]).toEqual([320, 120]);
-    expect([bmp.width, bmp.height]).toEqual([320 * exportScale(), 120 * exportScale()]);
+    // 360 × 150 on the page (no CSS size); exportScale() is 2 on this 1× screen: 720 × 300.
+    expect([svg.getBoundingClientRect().width, svg.getBoundingClientRect().height]).toEqual([360, 150]);
+    expect([bmp.width, bmp.height]).toEqual([360 * exportScale(), 150 * exportScale()]);
   });
 
   it('the PNG button downloads the picture, and says why when the chart is hidden', async () => {
@@ -82,7 +85,7 @@ describe('chart export', () => {
     for (let t = 0; t < 200 && !clicked.length; t++) await new Promise((r) => setTimeout(r, 10));
     expect(clicked.map((c) => c.name)).toEqual(['my-curve.png']);
     const bmp = await createImageBitmap(await clicked[0]!.blob);
-    expect([bmp.width, bmp.height]).toEqual([320 * exportScale(), 120 * exportScale()]);
+    expect([bmp.width, bmp.height]).toEqual([360 * exportScale(), 150 * exportScale()]);
 
     target.querySelector('svg')!.style.display = 'none';
     png.click();
