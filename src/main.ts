@@ -3,7 +3,8 @@ import App from './App.svelte';
 import './app.css';
 import { applyTheme, readTheme } from './lib/theme';
 
-// The stored theme first, before anything is drawn (the CSP forbids an inline script in index.html).
+// The stored theme (public/theme.js already applied it before the first paint; this keeps the rule in one
+// typed place for the app).
 applyTheme(readTheme());
 
 const target = document.getElementById('app');

@@ -10,7 +10,7 @@
 //   5. each view, empty, says what to do next.
 // Screenshots: test-artifacts/a11y-<view>-<theme>.png (1280×800), tablet-<view>.png (768×1024).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page, Route } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -148,6 +148,27 @@ describe('accessibility and polish (built app, Chromium)', () => {
       expect(await pageBg(page)).toBe(darkBg);
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('dark');
       expect(await page.evaluate(() => localStorage.getItem('lab-theme'))).toBe('dark');
+      // Before the first paint: a light system, dark stored, the app's code held back (never served;
+      // no service worker, so every request reaches the route). The dark theme is already on <html>
+      // and painted, from public/theme.js in <head>, and the app has not mounted.
+      const early = await browser.newContext({
+        colorScheme: 'light',
+        serviceWorkers: 'block',
+        storageState: { cookies: [], origins: [{ origin: new URL(url).origin, localStorage: [{ name: 'lab-theme', value: 'dark' }] }] },
+      });
+      try {
+        const p = await early.newPage();
+        const held: Route[] = [];
+        await p.route(/\/assets\/.*\.js$/, (route) => void held.push(route));
+        await p.goto(`${url}#/notebook`, { waitUntil: 'commit' });
+        await expect.poll(() => p.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark');
+        await expect.poll(() => pageBg(p)).toBe(darkBg);
+        await expect.poll(() => held.length).toBeGreaterThan(0);
+        expect(await p.locator('header').count()).toBe(0);
+        await p.unrouteAll({ behavior: 'ignoreErrors' });
+      } finally {
+        await early.close();
+      }
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -129,3 +129,40 @@ describe('the palette in src/app.css', () => {
     expect(low).toEqual([]);
   });
 });
+
+// public/theme.js applies the stored choice before the first paint (a classic script in <head>); it
+// must read the same key and follow the same rule as readTheme + applyTheme.
+describe('public/theme.js', () => {
+  const source = readFileSync(resolve(import.meta.dirname, '../../../public/theme.js'), 'utf8');
+  const html = readFileSync(resolve(import.meta.dirname, '../../../index.html'), 'utf8');
+
+  function runScript(storage: ThemeStorage): ReturnType<typeof fakeRoot> {
+    const root = fakeRoot();
+    new Function('localStorage', 'document', source)(storage, { documentElement: root });
+    return root;
+  }
+
+  it('is a classic script in <head>, before the app module', () => {
+    const tag = html.indexOf('<script src="/theme.js"></script>');
+    expect(tag).toBeGreaterThan(0);
+    expect(tag).toBeLessThan(html.indexOf('</head>'));
+    expect(tag).toBeLessThan(html.indexOf('<script type="module"'));
+  });
+
+  it('sets data-theme exactly as readTheme + applyTheme do, and survives a storage that throws', () => {
+    for (const stored of ['dark', 'light', 'system', 'purple', null]) {
+      const storage = memoryStorage(stored === null ? {} : { [THEME_KEY]: stored });
+      const expected = fakeRoot();
+      applyTheme(readTheme(storage), expected);
+      expect([...runScript(storage).attrs], String(stored)).toEqual([...expected.attrs]);
+    }
+    const throwing: ThemeStorage = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => undefined,
+      removeItem: () => undefined,
+    };
+    expect([...runScript(throwing).attrs]).toEqual([]);
+  });
+});
