@@ -9,7 +9,7 @@ const bench: Bench = {
     const note = `${r.n} predictions; exact-match share ${(r.exactMatchRate * 100).toFixed(0)}%`;
     return [
       { name: `scoring ${r.n}`, unit: 'predictions/s', ours: r.predictionsPerSecond, anchor: r.anchorPerSecond, anchorName: r.anchorName, better: 'higher', backend: 'node', note },
-      { name: `scoring ${r.n} + bootstrap aggregates`, unit: 'predictions/s', ours: r.withAggregatesPerSecond, anchor: r.anchorPerSecond, anchorName: r.anchorName, better: 'higher', backend: 'node', note: `${note}; 1000 resamples` },
+      { name: `scoring ${r.n} + aggregates and intervals`, unit: 'predictions/s', ours: r.withAggregatesPerSecond, anchor: r.anchorPerSecond, anchorName: r.anchorName, better: 'higher', backend: 'node', note: `${note}; Wilson intervals for rates, 1000 bootstrap resamples for percent means` },
     ];
   },
 };

@@ -19,7 +19,7 @@ export interface ScoringBench {
   n: number;
   /** Verdicts per second (scoreRecord over every prediction). */
   predictionsPerSecond: number;
-  /** Predictions per second through scorePredictions, with aggregates and 1000-resample bootstrap intervals. */
+  /** Predictions per second through scorePredictions, with aggregates and 95% intervals (Wilson for rates, 1000-resample bootstrap for percent means). */
   withAggregatesPerSecond: number;
   /** The anchor: JSON.parse + one ajv validate per prediction, per second. */
   anchorPerSecond: number;
