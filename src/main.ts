@@ -1,11 +1,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { applyTheme, readTheme } from './lib/theme';
 
-// The stored theme (public/theme.js already applied it before the first paint; this keeps the rule in one
-// typed place for the app).
-applyTheme(readTheme());
+// The stored theme is already on <html>: public/theme.js applies it before the first paint.
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -190,9 +190,10 @@ export const INTERVAL_METHOD = '95% intervals: Wilson score for rates, percentil
  */
 export function summarize(verdicts: readonly Verdict[], opts: BootstrapOptions = {}): Record<MetricKey, MetricSummary> {
   const cols = metricColumns(verdicts);
-  const percent = METRIC_KEYS.map((k, m) => [k, m] as const).filter(([k]) => METRICS[k].unit === 'percent');
-  const resampled = verdicts.length > 0 ? resampleRatios(percent.map(([, m]) => cols[m] as Column), verdicts.length, opts) : [];
-  const boots = new Map(percent.map(([k], j) => [k, resampled[j] ?? new Float64Array(0)]));
+  // Only the percent means are resampled; rates take wilsonInterval.
+  const percent = METRIC_KEYS.filter((k) => METRICS[k].unit === 'percent');
+  const resampled = verdicts.length > 0 ? resampleRatios(percent.map((k) => cols[METRIC_KEYS.indexOf(k)] as Column), verdicts.length, opts) : [];
+  const boots = new Map(percent.map((k, j) => [k, resampled[j]]));
   const out = {} as Record<MetricKey, MetricSummary>;
   METRIC_KEYS.forEach((k, m) => {
     const c = cols[m] as Column;

@@ -1,6 +1,7 @@
 // The colour theme the user chose: 'system' follows the operating system (prefers-color-scheme),
 // 'light' and 'dark' force a palette. Stored in localStorage; applied as data-theme on <html>,
-// which src/app.css reads. main.ts applies the stored choice before the app mounts.
+// which src/app.css reads. public/theme.js applies the stored choice before the first paint (the
+// same rule as readTheme + applyTheme; test/unit/shell/theme.test.ts runs it against them).
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEMES)[number];

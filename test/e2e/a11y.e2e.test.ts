@@ -62,7 +62,7 @@ async function chooseTheme(page: Page, theme: 'system' | 'light' | 'dark'): Prom
   await page.getByLabel('Theme').selectOption(theme);
 }
 
-/** The page's background as the browser paints it (var(--bg), light-dark() resolved by the colour scheme). */
+/** The page's background as the browser paints it (var(--bg) of the palette in force). */
 const pageBg = (page: Page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
 /**
@@ -130,7 +130,7 @@ describe('accessibility and polish (built app, Chromium)', () => {
       await chooseTheme(page, 'light');
       expect(await html.getAttribute('data-theme')).toBe('light');
       const lightBg = await pageBg(page);
-      // The two halves of --bg: light-dark(#fbfbfd, #15171c).
+      // --bg of the light palette (#fbfbfd) and of the dark one (#15171c).
       expect([lightBg, darkBg]).toEqual(['rgb(251, 251, 253)', 'rgb(21, 23, 28)']);
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('light');
       await page.reload();
